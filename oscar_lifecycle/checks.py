@@ -1,0 +1,90 @@
+"""System checks: configuration mistakes a shop would otherwise find in production."""
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+from .conf import lifecycle_setting
+from .exceptions import LifecycleConfigurationError
+from .triggers import registered_triggers
+
+
+@register()
+def check_triggers(app_configs, **kwargs):
+    try:
+        registered_triggers()
+    except LifecycleConfigurationError as error:
+        return [Error(str(error), id="oscar_lifecycle.E001")]
+    return []
+
+
+@register()
+def check_pressure_cap(app_configs, **kwargs):
+    cap = lifecycle_setting("PRESSURE_CAP")
+    if cap is not None and (not isinstance(cap, int) or cap < 1):
+        return [
+            Error(
+                f"OSCAR_LIFECYCLE['PRESSURE_CAP'] is {cap!r}.",
+                hint="Use a whole number of 1 or more, or None for no cap.",
+                id="oscar_lifecycle.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_site_url(app_configs, **kwargs):
+    if not lifecycle_setting("SITE_URL"):
+        return [
+            Warning(
+                "OSCAR_LIFECYCLE['SITE_URL'] is not set: links in emails use https:// and the "
+                "domain of the current django.contrib.sites Site.",
+                hint='Set OSCAR_LIFECYCLE["SITE_URL"] = "https://your-shop.example".',
+                id="oscar_lifecycle.W001",
+            )
+        ]
+    return []
+
+
+@register()
+def check_duplicate_welcome(app_configs, **kwargs):
+    if getattr(settings, "OSCAR_SEND_REGISTRATION_EMAIL", True):
+        return [
+            Warning(
+                "Oscar sends its own registration email (OSCAR_SEND_REGISTRATION_EMAIL is True): "
+                "with a welcome journey on, new customers get two welcomes.",
+                hint="Set OSCAR_SEND_REGISTRATION_EMAIL = False, or silence oscar_lifecycle.W002 "
+                "if you run no welcome journey.",
+                id="oscar_lifecycle.W002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_webhook_secret(app_configs, **kwargs):
+    uses_anymail = settings.EMAIL_BACKEND.startswith("anymail.")
+    if uses_anymail and not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        return [
+            Warning(
+                "ANYMAIL['WEBHOOK_SECRET'] is not set: bounces and complaints from your ESP "
+                "cannot reach oscar_lifecycle.",
+                hint='Set ANYMAIL["WEBHOOK_SECRET"] = "user:password" and give the ESP that URL.',
+                id="oscar_lifecycle.W003",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def check_runner(app_configs, **kwargs):
+    if not getattr(settings, "CELERY_BROKER_URL", None):
+        return [
+            Warning(
+                "No CELERY_BROKER_URL: nothing sends lifecycle mail unless "
+                "`manage.py lifecycle_run --loop` runs beside the site.",
+                hint="Configure Celery beat with oscar_lifecycle.tasks.dispatch_due "
+                "(see the README), or keep lifecycle_run running.",
+                id="oscar_lifecycle.W004",
+            )
+        ]
+    return []

@@ -1,0 +1,62 @@
+"""The one place oscar_lifecycle reads Django settings.
+
+Every option lives in the ``OSCAR_LIFECYCLE`` dict, or in a top-level
+``OSCAR_LIFECYCLE_<NAME>`` setting, and is read at call time so tests can
+override it. ``docs/settings.md`` documents each default below.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from .exceptions import LifecycleConfigurationError
+
+DEFAULTS = {
+    # Master switch for the receivers: False records nothing, sends nothing.
+    "ENABLED": True,
+    # Absolute base for links and images in emails, e.g. "https://shop.example".
+    # None falls back to https://<current Site domain> (and a system check warns).
+    "SITE_URL": None,
+    # Sender of lifecycle mail; None uses DEFAULT_FROM_EMAIL.
+    "FROM_EMAIL": None,
+    # Shop name for the {{ shop_name }} merge tag; None uses OSCAR_SHOP_NAME.
+    "SHOP_NAME": None,
+    # Commercial pressure: at most PRESSURE_CAP marketing emails per contact in
+    # any rolling PRESSURE_WINDOW. Relational journeys are exempt.
+    "PRESSURE_CAP": 3,
+    "PRESSURE_WINDOW": timedelta(days=7),
+    # True: marketing mail needs an explicit opt-in. False (soft opt-in):
+    # it is sent unless the contact withdrew consent.
+    "REQUIRE_OPT_IN": False,
+    # Dispatcher: rows claimed per transaction, and how long a claim holds
+    # before another runner may take the rows back (a killed worker's rows).
+    "BATCH_SIZE": 200,
+    "CLAIM_LEASE": timedelta(minutes=10),
+    # An ESP error is retried this many times in all, RETRY_DELAY apart.
+    "MAX_SEND_ATTEMPTS": 5,
+    "RETRY_DELAY": timedelta(minutes=5),
+    # Seconds between passes of `manage.py lifecycle_run --loop`.
+    "RUNNER_INTERVAL": 5,
+    # Dotted paths of the trigger classes journeys may use.
+    "TRIGGERS": [
+        "oscar_lifecycle.triggers.RegistrationTrigger",
+        "oscar_lifecycle.triggers.OrderPlacedTrigger",
+    ],
+}
+
+
+def lifecycle_setting(name):
+    """Return option ``name`` from OSCAR_LIFECYCLE, OSCAR_LIFECYCLE_<NAME>, or its default."""
+    configured = getattr(settings, "OSCAR_LIFECYCLE", {})
+    if name in configured:
+        return configured[name]
+    flat_name = f"OSCAR_LIFECYCLE_{name}"
+    if hasattr(settings, flat_name):
+        return getattr(settings, flat_name)
+    try:
+        return DEFAULTS[name]
+    except KeyError:
+        raise LifecycleConfigurationError(
+            f"oscar_lifecycle has no setting {name!r}: set OSCAR_LIFECYCLE[{name!r}] "
+            f"or {flat_name} in your settings."
+        ) from None

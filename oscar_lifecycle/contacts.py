@@ -1,0 +1,68 @@
+"""Resolve a person to their Contact, and change consent with an audit trail."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .exceptions import InvalidContactEmail
+from .models import ConsentEvent, Contact
+from .signals import consent_withdrawn
+
+
+def normalize_email(email):
+    """Lower-case and strip an address, refusing one that does not validate."""
+    normalized = (email or "").strip().lower()
+    try:
+        validate_email(normalized)
+    except ValidationError:
+        raise InvalidContactEmail(
+            f"{email!r} is not a valid email address; no contact was created for it.",
+            code="invalid_email",
+        ) from None
+    return normalized
+
+
+def contact_for(email, user=None):
+    """Return the Contact for ``email``, creating it (and linking ``user``) when needed."""
+    normalized = normalize_email(email)
+    defaults = {}
+    if user is not None:
+        defaults = {"user": user, "first_name": user.first_name, "last_name": user.last_name}
+    try:
+        with transaction.atomic():
+            contact, created = Contact.objects.get_or_create(email=normalized, defaults=defaults)
+    except IntegrityError:
+        contact, created = Contact.objects.get(email=normalized), False
+    if not created and user is not None and contact.user_id is None:
+        contact.user = user
+        contact.first_name = contact.first_name or user.first_name
+        contact.last_name = contact.last_name or user.last_name
+        contact.save(update_fields=["user", "first_name", "last_name"])
+    return contact
+
+
+def record_change(contact, *, source, consent=None, status=None, actor=None):
+    """Set consent and/or status on ``contact`` and append the ConsentEvent that says so."""
+    if consent is not None:
+        contact.consent = consent
+        contact.consent_source = source
+        contact.consent_changed_at = timezone.now()
+    if status is not None:
+        contact.status = status
+    with transaction.atomic():
+        contact.save(update_fields=["consent", "consent_source", "consent_changed_at", "status"])
+        ConsentEvent.objects.create(
+            contact=contact, consent=contact.consent, status=contact.status, source=source, actor=actor
+        )
+
+
+def unsubscribe(contact, *, source, actor=None):
+    record_change(
+        contact,
+        source=source,
+        consent=Contact.Consent.WITHDRAWN,
+        status=Contact.Status.UNSUBSCRIBED,
+        actor=actor,
+    )
+    consent_withdrawn.send(sender=Contact, contact=contact, source=source)

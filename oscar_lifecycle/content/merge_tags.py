@@ -1,0 +1,69 @@
+"""Merge tags: the small, whitelisted personalization syntax editors may type.
+
+``{{ first_name }}`` and ``{{ first_name|default:"there" }}`` are the whole
+grammar. Anything else between ``{{ }}`` or ``{% %}`` is refused when the
+editor saves, with a message naming the tag; values are escaped when rendered.
+"""
+
+import html
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MERGE_TAGS = (
+    "first_name",
+    "last_name",
+    "email",
+    "shop_name",
+    "site_url",
+    "unsubscribe_url",
+)
+
+TAG_PATTERN = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)
+TAG_BODY_PATTERN = re.compile(r'^\s*([a-z_]+)\s*(?:\|\s*default\s*:\s*"([^"{}]*)"\s*)?$')
+
+
+def _parse(tag_body):
+    """Return (name, default) for a tag body, or None when it is not allowed."""
+    match = TAG_BODY_PATTERN.match(html.unescape(tag_body))
+    if not match or match.group(1) not in MERGE_TAGS:
+        return None
+    return match.group(1), match.group(2) or ""
+
+
+def invalid_tags(text):
+    """Return the tags in ``text`` that are outside the whitelist, as typed."""
+    refused = []
+    for match in TAG_PATTERN.finditer(text or ""):
+        if match.group(2) is not None or _parse(match.group(1)) is None:
+            refused.append(match.group(0))
+    return refused
+
+
+def validate_merge_tags(text):
+    refused = invalid_tags(text)
+    if refused:
+        raise ValidationError(
+            _("%(tags)s is not a merge tag. Use one of: %(allowed)s, optionally with "
+              '|default:"text".'),
+            code="invalid_merge_tag",
+            params={
+                "tags": ", ".join(refused),
+                "allowed": ", ".join("{{ %s }}" % name for name in MERGE_TAGS),
+            },
+        )
+
+
+def render_merge_tags(text, values, *, autoescape=True):
+    """Replace each whitelisted tag by its value (escaped for HTML unless autoescape=False)."""
+
+    def replace(match):
+        parsed = None if match.group(2) is not None else _parse(match.group(1))
+        if parsed is None:
+            return ""
+        name, default = parsed
+        value = str(values.get(name) or default)
+        return html.escape(value) if autoescape else value
+
+    return TAG_PATTERN.sub(replace, text or "")

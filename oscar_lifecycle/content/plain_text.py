@@ -1,0 +1,49 @@
+"""The automatic text/plain part: the HTML email read aloud as text."""
+
+import re
+from html.parser import HTMLParser
+
+BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "tr", "table", "ul", "ol", "hr", "br"}
+SKIPPED_TAGS = {"style", "head", "title", "script"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.skipping = 0
+        self.link_stack = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag == "a":
+            self.link_stack.append(attributes.get("href") or "")
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n\n" if tag != "br" else "\n")
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_TAGS:
+            self.skipping -= 1
+        elif tag == "a" and self.link_stack:
+            href = self.link_stack.pop()
+            if href.startswith(("http://", "https://")):
+                self.parts.append(f" ({href})")
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(html):
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    text = "".join(extractor.parts)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -1,0 +1,67 @@
+"""Render one step for one contact: subject, preheader, inlined HTML and a text part."""
+
+import re
+from dataclasses import dataclass
+
+import css_inline
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from ..conf import lifecycle_setting
+from ..site_url import site_url
+from ..tracking.tokens import unsubscribe_url
+from .merge_tags import render_merge_tags
+from .plain_text import html_to_text
+
+RELATIVE_URL_PATTERN = re.compile(r'(\s(?:href|src)=")(/[^/"][^"]*|/)"')
+INERT_URL = "#test-send"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+
+
+def shop_name():
+    return lifecycle_setting("SHOP_NAME") or getattr(settings, "OSCAR_SHOP_NAME", "")
+
+
+def merge_values(contact, *, inert_links=False):
+    """The values merge tags may show. Test sends get inert links, never a live unsubscribe."""
+    return {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "shop_name": shop_name(),
+        "site_url": site_url(),
+        "unsubscribe_url": INERT_URL if inert_links else unsubscribe_url(contact),
+    }
+
+
+def absolute_urls(html, base_url):
+    return RELATIVE_URL_PATTERN.sub(lambda m: f'{m.group(1)}{base_url}{m.group(2)}"', html)
+
+
+def render_step(step, contact, *, inert_links=False):
+    values = merge_values(contact, inert_links=inert_links)
+    with translation.override(contact.locale or None):
+        subject = render_merge_tags(step.subject, values, autoescape=False)
+        preheader = render_merge_tags(step.preheader, values, autoescape=False)
+        body_html = render_merge_tags(step.body.render_as_block(), values)
+        html = render_to_string(
+            "oscar_lifecycle/email/base.html",
+            {
+                "subject": subject,
+                "preheader": preheader,
+                "body": body_html,
+                "shop_name": values["shop_name"],
+                "unsubscribe_url": values["unsubscribe_url"],
+            },
+        )
+    html = absolute_urls(html, values["site_url"])
+    inlined = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True).inline(html)
+    return RenderedEmail(subject=subject, preheader=preheader, html=inlined, text=html_to_text(html))

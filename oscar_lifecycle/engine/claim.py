@@ -1,0 +1,42 @@
+"""Claim due enrollments so that one runner, and only one, works on each."""
+
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+
+from ..conf import lifecycle_setting
+from ..models import Enrollment
+
+
+def _claimable(now):
+    lease_start = now - lifecycle_setting("CLAIM_LEASE")
+    return Enrollment.objects.filter(state=Enrollment.State.ACTIVE, next_run_at__lte=now).filter(
+        Q(claim_token__isnull=True) | Q(claimed_at__lt=lease_start)
+    )
+
+
+def claim_due(now, batch_size):
+    """Claim up to ``batch_size`` due enrollments; return them with contact, journey and step.
+
+    Rows are locked with SKIP LOCKED where the database can (PostgreSQL), and the
+    claim is a conditional UPDATE everywhere, so two runners never share a row.
+    A claim older than CLAIM_LEASE is taken back: that is how a killed runner's
+    rows return.
+    """
+    token = uuid.uuid4()
+    with transaction.atomic():
+        ids = list(
+            _claimable(now)
+            .order_by("next_run_at", "pk")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return []
+        _claimable(now).filter(pk__in=ids).update(claim_token=token, claimed_at=now)
+    return list(
+        Enrollment.objects.filter(claim_token=token)
+        .select_related("contact", "journey", "next_step")
+        .order_by("next_run_at", "pk")
+    )

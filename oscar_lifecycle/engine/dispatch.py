@@ -1,0 +1,235 @@
+"""Send every due step exactly once: claim, check, render, record, send, advance.
+
+``dispatch_due()`` is what Celery beat, ``manage.py lifecycle_run`` and the
+tests all call. A batch costs a fixed number of queries plus two per email
+(insert the Message, record the outcome).
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..conditions import CONDITIONS
+from ..conf import lifecycle_setting
+from ..content.render import render_step
+from ..models import Enrollment, Journey, Message, Step
+from ..signals import step_sent
+from .claim import claim_due
+from .gates import suppression_reason
+from .pressure import PressureLedger
+from .send import send_rendered
+
+logger = logging.getLogger(__name__)
+
+ADVANCED_FIELDS = ["state", "next_step", "next_run_at", "reason", "claim_token", "claimed_at", "ended_at"]
+
+
+@dataclass
+class DispatchReport:
+    """What one pass did, counted by outcome ("sent", "deferred", "suppressed", ...)."""
+
+    outcomes: Counter = field(default_factory=Counter)
+
+    @property
+    def sent(self):
+        return self.outcomes["sent"]
+
+    def __str__(self):
+        return ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())) or "nothing due"
+
+
+class _Batch:
+    """Everything one claimed batch needs, loaded in a fixed number of queries."""
+
+    def __init__(self, enrollments, now):
+        self.now = now
+        self.enrollments = enrollments
+        journey_ids = {enrollment.journey_id for enrollment in enrollments}
+        self.steps_by_journey = {
+            journey.pk: journey.ordered_steps()
+            for journey in Journey.objects.filter(pk__in=journey_ids).prefetch_related("steps")
+        }
+        self.earlier_messages = {
+            (message.enrollment_id, message.step_id): message
+            for message in Message.objects.filter(
+                enrollment__in=enrollments,
+                step_id__in={enrollment.next_step_id for enrollment in enrollments},
+            )
+        }
+        self.pressure = PressureLedger({enrollment.contact_id for enrollment in enrollments}, now)
+
+    def step_after(self, step):
+        steps = self.steps_by_journey.get(step.journey_id, [])
+        return next((later for later in steps if later.send_order() > step.send_order()), None)
+
+
+def _end(enrollment, state, reason, now):
+    enrollment.state = state
+    enrollment.reason = reason
+    enrollment.next_step = None
+    enrollment.next_run_at = None
+    enrollment.ended_at = now
+
+
+def _advance(enrollment, batch, step, now):
+    next_step = batch.step_after(step)
+    if next_step is None:
+        _end(enrollment, Enrollment.State.COMPLETED, "", now)
+    else:
+        enrollment.next_step = next_step
+        enrollment.next_run_at = now + next_step.delay
+        enrollment.reason = ""
+
+
+def _record_without_sending(enrollment, step, status, reason):
+    Message.objects.create(
+        enrollment=enrollment, step=step, journey=enrollment.journey, contact=enrollment.contact,
+        category=enrollment.journey.category, status=status, reason=reason,
+        to_email=enrollment.contact.email, subject=step.subject,
+    )
+
+
+def _send(enrollment, step, message, batch):
+    """Render and send ``step``; ``message`` is an earlier failed attempt, or None. Return the outcome."""
+    now = batch.now
+    contact = enrollment.contact
+    try:
+        rendered = render_step(step, contact)
+    except Exception as error:
+        logger.exception("Could not render step %s of journey %r", step.pk, enrollment.journey.name)
+        _end(enrollment, Enrollment.State.HELD, f"render failed: {error}", now)
+        return "held"
+    if message is None:
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    enrollment=enrollment, step=step, journey=enrollment.journey, contact=contact,
+                    category=enrollment.journey.category, status=Message.Status.SENDING,
+                    to_email=contact.email, subject=rendered.subject, attempts=1,
+                )
+        except IntegrityError:
+            _end(enrollment, Enrollment.State.HELD, "a message for this step already exists", now)
+            return "held"
+    else:
+        message.status = Message.Status.SENDING
+        message.attempts += 1
+        message.subject = rendered.subject
+        message.save(update_fields=["status", "attempts", "subject"])
+
+    try:
+        esp_message_id = send_rendered(
+            rendered, contact,
+            tags=[f"journey:{enrollment.journey.pk}", f"step:{step.pk}"],
+            metadata={"lifecycle_message": message.pk},
+        )
+    except Exception as error:
+        logger.warning("Sending message %s failed (attempt %s): %s", message.pk, message.attempts, error)
+        message.reason = f"{type(error).__name__}: {error}"[:255]
+        if message.attempts >= lifecycle_setting("MAX_SEND_ATTEMPTS"):
+            message.status = Message.Status.UNDELIVERABLE
+            message.save(update_fields=["status", "reason"])
+            _end(enrollment, Enrollment.State.EXITED, f"gave up after {message.attempts} attempts", now)
+            return "undeliverable"
+        message.status = Message.Status.FAILED
+        message.save(update_fields=["status", "reason"])
+        enrollment.next_run_at = now + lifecycle_setting("RETRY_DELAY")
+        enrollment.reason = f"send failed, retrying: {message.reason}"[:255]
+        return "retrying"
+
+    sent_at = timezone.now()
+    message.status = Message.Status.SENT
+    message.sent_at = sent_at
+    message.esp_message_id = esp_message_id
+    message.reason = ""
+    message.save(update_fields=["status", "sent_at", "esp_message_id", "reason"])
+    if enrollment.journey.is_marketing:
+        batch.pressure.record(contact.pk, sent_at)
+    step_sent.send(sender=Message, message=message)
+    _advance(enrollment, batch, step, now)
+    return "sent"
+
+
+def _process(enrollment, batch):
+    now = batch.now
+    step = enrollment.next_step
+    journey = enrollment.journey
+    if not journey.live:
+        _end(enrollment, Enrollment.State.EXITED, "journey unpublished", now)
+        return "exited"
+    if step is None:
+        _end(enrollment, Enrollment.State.EXITED, "its next step was deleted from the journey", now)
+        return "exited"
+
+    earlier = batch.earlier_messages.get((enrollment.pk, step.pk))
+    if earlier is not None and earlier.status == Message.Status.SENDING:
+        earlier.status = Message.Status.HELD
+        earlier.reason = "the send was interrupted; it may or may not have reached the ESP"
+        earlier.save(update_fields=["status", "reason"])
+        _end(enrollment, Enrollment.State.HELD, "send outcome unknown; review before resending", now)
+        return "held"
+    if earlier is not None and earlier.status != Message.Status.FAILED:
+        _advance(enrollment, batch, step, now)
+        return "already done"
+
+    if step.condition:
+        condition = CONDITIONS.get(step.condition)
+        if condition is None or not condition.is_met(enrollment):
+            reason = f"condition not met: {step.condition}"
+            if earlier is None:
+                _record_without_sending(enrollment, step, Message.Status.SKIPPED, reason)
+            if step.on_condition_fail == Step.OnConditionFail.EXIT:
+                _end(enrollment, Enrollment.State.EXITED, reason, now)
+                return "exited"
+            _advance(enrollment, batch, step, now)
+            return "skipped"
+
+    reason = suppression_reason(enrollment.contact, journey)
+    if reason:
+        if earlier is None:
+            _record_without_sending(enrollment, step, Message.Status.SUPPRESSED, reason)
+        _end(enrollment, Enrollment.State.EXITED, reason, now)
+        return "suppressed"
+
+    if journey.is_marketing:
+        allowed_from = batch.pressure.allowed_from(enrollment.contact_id, now)
+        if allowed_from > now:
+            enrollment.next_run_at = allowed_from
+            enrollment.reason = (
+                f"deferred by the pressure cap ({batch.pressure.cap} marketing emails per "
+                f"{batch.pressure.window}) until {allowed_from:%Y-%m-%d %H:%M %Z}"
+            )
+            return "deferred"
+
+    return _send(enrollment, step, earlier, batch)
+
+
+def dispatch_batch(enrollments, now):
+    """Process claimed ``enrollments``; save their new state unless a goal ended them meanwhile."""
+    claim_token = enrollments[0].claim_token
+    batch = _Batch(enrollments, now)
+    outcomes = Counter()
+    for enrollment in enrollments:
+        outcomes[_process(enrollment, batch)] += 1
+        enrollment.claim_token = None
+        enrollment.claimed_at = None
+    # exit_for_goal() clears the claim of rows it ends: those keep their exit.
+    Enrollment.objects.filter(claim_token=claim_token).bulk_update(enrollments, ADVANCED_FIELDS)
+    return outcomes
+
+
+def dispatch_due(now=None):
+    """Send every step that is due at ``now`` (default: the current time); return a report."""
+    now = now or timezone.now()
+    batch_size = lifecycle_setting("BATCH_SIZE")
+    report = DispatchReport()
+    while True:
+        enrollments = claim_due(now, batch_size)
+        if not enrollments:
+            break
+        report.outcomes.update(dispatch_batch(enrollments, now))
+        if len(enrollments) < batch_size:
+            break
+    return report

@@ -1,0 +1,16 @@
+"""May this contact receive this journey's mail at all? Consent and suppression."""
+
+from ..conf import lifecycle_setting
+from ..models import Contact
+
+
+def suppression_reason(contact, journey):
+    """Return why ``contact`` must not get ``journey``'s mail, or "" when it may."""
+    if contact.status != Contact.Status.ACTIVE:
+        return f"contact is {contact.get_status_display().lower()}"
+    if journey.is_marketing:
+        if contact.consent == Contact.Consent.WITHDRAWN:
+            return "marketing consent withdrawn"
+        if lifecycle_setting("REQUIRE_OPT_IN") and contact.consent != Contact.Consent.GRANTED:
+            return "no marketing opt-in (REQUIRE_OPT_IN is on)"
+    return ""

@@ -1,0 +1,33 @@
+"""Commercial pressure: how many marketing emails a contact got in the rolling window."""
+
+from ..conf import lifecycle_setting
+from ..models import Journey, Message
+
+
+class PressureLedger:
+    """Marketing send times per contact for one batch, loaded in one query and kept current."""
+
+    def __init__(self, contact_ids, now):
+        self.cap = lifecycle_setting("PRESSURE_CAP")
+        self.window = lifecycle_setting("PRESSURE_WINDOW")
+        self.sent_at = {contact_id: [] for contact_id in contact_ids}
+        recent = Message.objects.filter(
+            contact_id__in=contact_ids,
+            category=Journey.Category.MARKETING,
+            status=Message.Status.SENT,
+            sent_at__gt=now - self.window,
+        ).order_by("sent_at").values_list("contact_id", "sent_at")
+        for contact_id, sent_at in recent:
+            self.sent_at[contact_id].append(sent_at)
+
+    def allowed_from(self, contact_id, now):
+        """Return when the next marketing email to the contact may go: ``now`` or later."""
+        if self.cap is None:
+            return now
+        in_window = [sent for sent in self.sent_at[contact_id] if sent > now - self.window]
+        if len(in_window) < self.cap:
+            return now
+        return in_window[len(in_window) - self.cap] + self.window
+
+    def record(self, contact_id, sent_at):
+        self.sent_at[contact_id].append(sent_at)

@@ -1,0 +1,27 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from oscar_lifecycle.conf import lifecycle_setting
+from oscar_lifecycle.engine.dispatch import dispatch_due
+
+
+class Command(BaseCommand):
+    help = "Send every lifecycle email that is due. --loop keeps doing it (the broker-less runner)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", action="store_true", help="Run again every few seconds.")
+        parser.add_argument(
+            "--interval", type=float, default=None,
+            help="Seconds between passes with --loop (default: OSCAR_LIFECYCLE['RUNNER_INTERVAL']).",
+        )
+
+    def handle(self, *args, loop=False, interval=None, **options):
+        interval = interval if interval is not None else lifecycle_setting("RUNNER_INTERVAL")
+        while True:
+            report = dispatch_due()
+            if report.outcomes or not loop:
+                self.stdout.write(f"lifecycle_run: {report}")
+            if not loop:
+                return
+            time.sleep(interval)

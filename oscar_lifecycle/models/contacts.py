@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Contact(models.Model):
+    """One person we may email, keyed by normalized address; linked to a user when there is one."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Complained")
+        SUNSET = "sunset", _("Sunset")
+
+    class Consent(models.TextChoices):
+        UNKNOWN = "unknown", _("Not asked")
+        GRANTED = "granted", _("Granted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    email = models.EmailField(_("email"), unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lifecycle_contact",
+    )
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    locale = models.CharField(_("language"), max_length=10, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    consent = models.CharField(
+        _("marketing consent"), max_length=20, choices=Consent.choices, default=Consent.UNKNOWN
+    )
+    consent_source = models.CharField(_("consent source"), max_length=100, blank=True)
+    consent_changed_at = models.DateTimeField(_("consent changed at"), null=True, blank=True)
+    last_order_at = models.DateTimeField(_("last order at"), null=True, blank=True)
+    last_engagement_at = models.DateTimeField(_("last engagement at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_suppressed(self):
+        return self.status != self.Status.ACTIVE
+
+
+class ConsentEvent(models.Model):
+    """Append-only audit of every consent or status change: who, when, how."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("contact")
+    )
+    consent = models.CharField(_("consent"), max_length=20, choices=Contact.Consent.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Contact.Status.choices)
+    source = models.CharField(_("source"), max_length=100)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+
+    def __str__(self):
+        return f"{self.contact}: {self.consent}/{self.status} ({self.source})"

@@ -1,0 +1,114 @@
+from datetime import timedelta
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.fields import StreamField
+from wagtail.models import DraftStateMixin, Orderable, RevisionMixin
+
+from ..conditions import condition_choices, goal_choices
+from ..content.blocks import EmailBodyBlock
+from ..content.merge_tags import validate_merge_tags
+from ..triggers import get_trigger, trigger_choices
+
+
+class Journey(DraftStateMixin, RevisionMixin, ClusterableModel):
+    """A trigger plus an ordered list of timed steps. Only the published version runs."""
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("Everyone")
+        CUSTOMERS = "customers", _("Customers (have ordered)")
+        PROSPECTS = "prospects", _("Prospects (never ordered)")
+
+    class Reentry(models.TextChoices):
+        ONCE = "once", _("Once per contact, ever")
+        NOT_WHILE_ACTIVE = "not_while_active", _("Again, once the previous run has ended")
+        ALWAYS = "always", _("Every time the trigger fires")
+
+    class Category(models.TextChoices):
+        MARKETING = "marketing", _("Marketing (consent and pressure cap apply)")
+        RELATIONAL = "relational", _("Relational (exempt from the pressure cap)")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    trigger = models.CharField(_("trigger"), max_length=50, choices=trigger_choices)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    reentry = models.CharField(
+        _("re-entry"), max_length=20, choices=Reentry.choices, default=Reentry.ONCE
+    )
+    goal = models.CharField(
+        _("goal"),
+        max_length=50,
+        choices=goal_choices,
+        blank=True,
+        help_text=_("A contact leaves the journey as soon as the goal happens."),
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.MARKETING
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="journey")
+
+    class Meta:
+        verbose_name = _("journey")
+        verbose_name_plural = _("journeys")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.trigger:
+            get_trigger(self.trigger, error_class=ValidationError)
+
+    @property
+    def is_marketing(self):
+        return self.category == self.Category.MARKETING
+
+    def ordered_steps(self):
+        """The steps in send order (uses a prefetch of ``steps`` when there is one)."""
+        return sorted(self.steps.all(), key=Step.send_order)
+
+
+class Step(Orderable):
+    """One email of a journey, sent a delay after the previous step (or the trigger)."""
+
+    class OnConditionFail(models.TextChoices):
+        SKIP = "skip", _("Skip this step, go on with the next")
+        EXIT = "exit", _("End the journey for this contact")
+
+    journey = ParentalKey(Journey, on_delete=models.CASCADE, related_name="steps")
+    delay_days = models.PositiveIntegerField(_("wait (days)"), default=0)
+    delay_hours = models.PositiveIntegerField(_("wait (hours)"), default=0)
+    condition = models.CharField(
+        _("send only if"), max_length=50, choices=condition_choices, blank=True
+    )
+    on_condition_fail = models.CharField(
+        _("otherwise"), max_length=10, choices=OnConditionFail.choices, default=OnConditionFail.SKIP
+    )
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_merge_tags])
+    preheader = models.CharField(
+        _("preheader"),
+        max_length=200,
+        blank=True,
+        validators=[validate_merge_tags],
+        help_text=_("The preview line mail clients show after the subject."),
+    )
+    body = StreamField(EmailBodyBlock(), verbose_name=_("body"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self):
+        return self.subject
+
+    def send_order(self):
+        return (self.sort_order or 0, self.pk or 0)
+
+    @property
+    def delay(self):
+        return timedelta(days=self.delay_days, hours=self.delay_hours)

@@ -1,0 +1,14 @@
+"""oscar_lifecycle's own signals (documented in docs/signals.md).
+
+Receivers of other apps' signals live beside this module, one per source.
+"""
+
+from django.dispatch import Signal
+
+# A step's email was accepted by the email backend.
+# Arguments: sender=Message, message (the Message row, status "sent").
+step_sent = Signal()
+
+# A contact unsubscribed or withdrew marketing consent.
+# Arguments: sender=Contact, contact, source (str: how it happened).
+consent_withdrawn = Signal()

@@ -1,0 +1,195 @@
+"""Load the sandbox's demo shop: catalogue, customers with past orders, an admin, journeys.
+
+Idempotent: each object is looked up by a natural key first, so running it
+twice changes nothing.
+"""
+
+import os
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_class, get_model
+
+from oscar_lifecycle.models import Journey, Step
+
+Basket = get_model("basket", "Basket")
+Category = get_model("catalogue", "Category")
+Country = get_model("address", "Country")
+Order = get_model("order", "Order")
+Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductRecommendation = get_model("catalogue", "ProductRecommendation")
+StockRecord = get_model("partner", "StockRecord")
+Free = get_class("shipping.methods", "Free")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Selector = get_class("partner.strategy", "Selector")
+
+ADMIN_PASSWORD = os.environ.get("SANDBOX_ADMIN_PASSWORD", "lifecycle-admin")
+
+CATALOGUE = {
+    "Coffee": [
+        ("Ethiopia Yirgacheffe", "14.50"), ("Colombia Huila", "12.90"), ("Brazil Cerrado", "11.50"),
+        ("Kenya AA", "16.00"), ("Guatemala Antigua", "13.20"), ("Decaf Swiss Water", "12.00"),
+    ],
+    "Tea": [
+        ("Darjeeling First Flush", "18.00"), ("Sencha Uji", "15.50"), ("Earl Grey", "9.90"),
+        ("Assam Breakfast", "8.50"), ("Jasmine Pearls", "21.00"), ("Rooibos Vanilla", "7.90"),
+    ],
+    "Brewing": [
+        ("Pour-over Dripper", "24.00"), ("Paper Filters (100)", "5.50"), ("Gooseneck Kettle", "59.00"),
+        ("French Press 1L", "34.00"), ("Hand Grinder", "79.00"), ("Digital Scale", "29.00"),
+    ],
+    "Tableware": [
+        ("Stoneware Mug", "16.00"), ("Double-wall Glass", "12.00"), ("Tea Pot 0.8L", "38.00"),
+        ("Espresso Cups (2)", "19.00"), ("Serving Tray", "27.00"), ("Travel Tumbler", "22.00"),
+    ],
+}
+
+CUSTOMERS = [
+    ("claire@example.com", "Claire", "Martin", 40),
+    ("hugo@example.com", "Hugo", "Bernard", 95),
+    ("lea@example.com", "Léa", "Dubois", 200),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the sandbox demo data (catalogue, customers, orders, admin, journeys). Safe to re-run."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            products = self.load_catalogue()
+            self.load_recommendations(products)
+        self.load_admin()
+        self.load_customers(products)
+        self.load_journeys()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {Product.objects.count()} products in "
+            f"{Category.objects.count()} categories, {Order.objects.count()} orders, "
+            f"{Journey.objects.count()} journeys."
+        ))
+        self.stdout.write(f"Admin login (/dashboard/ and /cms/): admin / {ADMIN_PASSWORD}")
+
+    def load_catalogue(self):
+        product_class, _ = ProductClass.objects.get_or_create(
+            name="Goods", defaults={"requires_shipping": True, "track_stock": True}
+        )
+        partner, _ = Partner.objects.get_or_create(name="Sandbox Roasters")
+        products = []
+        for category_name, items in CATALOGUE.items():
+            category = Category.objects.filter(name=category_name, depth=1).first()
+            if category is None:
+                category = Category.add_root(name=category_name, slug=category_name.lower())
+            for index, (title, price) in enumerate(items):
+                upc = f"DEMO-{category_name[:3].upper()}-{index + 1:02d}"
+                product, created = Product.objects.get_or_create(
+                    upc=upc,
+                    defaults={
+                        "title": title,
+                        "product_class": product_class,
+                        "description": f"{title}, from the {category_name.lower()} shelf.",
+                    },
+                )
+                if created:
+                    ProductCategory.objects.create(product=product, category=category)
+                StockRecord.objects.get_or_create(
+                    product=product,
+                    partner=partner,
+                    defaults={
+                        "partner_sku": upc,
+                        "price": Decimal(price),
+                        "price_currency": "EUR",
+                        "num_in_stock": 50,
+                    },
+                )
+                products.append(product)
+        return products
+
+    def load_recommendations(self, products):
+        """Each product recommends the next two of its category (a ring)."""
+        per_category = len(products) // len(CATALOGUE)
+        for offset in range(0, len(products), per_category):
+            shelf = products[offset:offset + per_category]
+            for index, product in enumerate(shelf):
+                for ranking, step in enumerate((1, 2)):
+                    ProductRecommendation.objects.get_or_create(
+                        primary=product,
+                        recommendation=shelf[(index + step) % len(shelf)],
+                        defaults={"ranking": 10 - ranking},
+                    )
+
+    def load_admin(self):
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@sandbox.example", ADMIN_PASSWORD)
+
+    def load_customers(self, products):
+        User = get_user_model()
+        Country.objects.get_or_create(
+            iso_3166_1_a2="FR",
+            defaults={"iso_3166_1_a3": "FRA", "iso_3166_1_numeric": "250", "printable_name": "France",
+                      "name": "France", "is_shipping_country": True},
+        )
+        for number, (email, first_name, last_name, days_ago) in enumerate(CUSTOMERS, start=1):
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    username=email.split("@")[0], email=email, password=ADMIN_PASSWORD,
+                    first_name=first_name, last_name=last_name,
+                )
+            order_number = f"DEMO-{number:04d}"
+            if Order.objects.filter(number=order_number).exists():
+                continue
+            basket = Basket.objects.create(owner=user)
+            basket.strategy = Selector().strategy(user=user)
+            for product in products[number::7][:2]:
+                basket.add_product(product, quantity=number)
+            shipping_method = Free()
+            shipping_charge = shipping_method.calculate(basket)
+            OrderCreator().place_order(
+                basket=basket,
+                total=OrderTotalCalculator().calculate(basket, shipping_charge),
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                user=user,
+                order_number=order_number,
+                date_placed=timezone.now() - timedelta(days=days_ago),
+            )
+            basket.submit()
+
+    def load_journeys(self):
+        if Journey.objects.filter(name="Welcome").exists():
+            return
+        journey = Journey(name="Welcome", trigger="registration", category=Journey.Category.MARKETING)
+        journey.steps = [
+            Step(
+                sort_order=0,
+                subject="Welcome to {{ shop_name }}, {{ first_name|default:\"friend\" }}!",
+                preheader="Good coffee and tea, delivered.",
+                body=[
+                    ("heading", "Welcome, {{ first_name|default:\"friend\" }}!"),
+                    ("text", "<p>Thank you for joining {{ shop_name }}. Our roasters ship every weekday.</p>"),
+                    ("button", {"text": "Visit the shop", "url": "/catalogue/"}),
+                ],
+            ),
+            Step(
+                sort_order=1,
+                delay_days=3,
+                condition="not_ordered_since_enrollment",
+                subject="Our favourites this week",
+                preheader="Three coffees our customers love.",
+                body=[
+                    ("heading", "Not sure where to start?"),
+                    ("text", "<p>Our best sellers are a safe first cup.</p>"),
+                    ("button", {"text": "See the coffee", "url": "/catalogue/"}),
+                ],
+            ),
+        ]
+        journey.save()
+        journey.save_revision().publish()
