@@ -32,5 +32,5 @@ def send_rendered(rendered, contact, *, tags=(), metadata=None, test=False):
     email.tags = list(tags)
     email.metadata = dict(metadata or {})
     email.send()
-    status = getattr(email, "anymail_status", None)
-    return (status.message_id or "") if status is not None else ""
+    message_id = getattr(getattr(email, "anymail_status", None), "message_id", None)
+    return "" if message_id is None else str(message_id)

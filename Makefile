@@ -1,0 +1,32 @@
+# Two commands do all set-up: `make sandbox` (the demo shop) and `make test` (the suite).
+PYTHON_BIN ?= python3
+VENV ?= .venv
+PYTHON = $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install sandbox test test-sqlite test-postgresql
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -e ".[sandbox,test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrates SQLite, loads demo data, then serves the shop with the lifecycle
+# runner beside it (no broker needed). Ctrl-C stops both.
+sandbox: install
+	$(PYTHON) sandbox/manage.py migrate --noinput -v0
+	$(PYTHON) sandbox/manage.py lifecycle_demo_data
+	$(PYTHON) sandbox/manage.py lifecycle_run --loop & \
+	exec $(PYTHON) sandbox/manage.py runserver $(HOST)
+
+test: test-sqlite
+
+test-sqlite: install
+	$(PYTHON) -m pytest
+
+# Needs PostgreSQL on 127.0.0.1:5432 (trust auth) or PG* environment variables.
+test-postgresql: install
+	LIFECYCLE_TEST_DB=postgresql $(PYTHON) -m pytest

@@ -1,0 +1,30 @@
+"""Test settings: the sandbox shop, with an in-memory SQLite database by default.
+
+LIFECYCLE_TEST_DB=postgresql runs the same suite on PostgreSQL (127.0.0.1:5432,
+trust auth, or PG* environment variables), as CI does.
+"""
+
+import os
+
+from sandbox.settings import *  # noqa: F401,F403
+
+if os.environ.get("LIFECYCLE_TEST_DB") == "postgresql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": os.environ.get("PGDATABASE", "test"),
+            "USER": os.environ.get("PGUSER", "postgres"),
+            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+            "PORT": os.environ.get("PGPORT", "5432"),
+            "PASSWORD": os.environ.get("PGPASSWORD", ""),
+            "TEST": {"NAME": os.environ.get("LIFECYCLE_TEST_DB_NAME", "test_oscar_lifecycle")},
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+OSCAR_LIFECYCLE = {"SITE_URL": "https://shop.test"}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+SILENCED_SYSTEM_CHECKS = ["oscar_lifecycle.W002"]

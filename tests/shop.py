@@ -1,0 +1,87 @@
+"""Shared factories: a small catalogue, journeys, and a shopper driving Oscar's real views."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from oscar_lifecycle.models import Journey, Step
+
+Country = get_model("address", "Country")
+Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+StockRecord = get_model("partner", "StockRecord")
+
+PASSWORD = "a-Long-test-passw0rd"
+
+
+def create_catalogue(count=3):
+    Country.objects.get_or_create(
+        iso_3166_1_a2="FR",
+        defaults={"iso_3166_1_a3": "FRA", "iso_3166_1_numeric": "250", "printable_name": "France",
+                  "name": "France", "is_shipping_country": True},
+    )
+    product_class, _ = ProductClass.objects.get_or_create(name="Goods", defaults={"track_stock": True})
+    partner, _ = Partner.objects.get_or_create(name="Test partner")
+    products = []
+    for number in range(1, count + 1):
+        product = Product.objects.create(
+            title=f"Product {number}", upc=f"TEST-{number}", product_class=product_class
+        )
+        StockRecord.objects.create(
+            product=product, partner=partner, partner_sku=f"SKU-{number}",
+            price=Decimal("10.00") * number, price_currency="EUR", num_in_stock=100,
+        )
+        products.append(product)
+    return products
+
+
+def create_journey(name="Welcome", trigger="registration", *, steps=None, publish=True, **fields):
+    """A journey with ``steps`` (dicts of Step fields; default: one step after one hour)."""
+    journey = Journey(name=name, trigger=trigger, **fields)
+    steps = steps if steps is not None else [{"delay_hours": 1}]
+    journey.steps = [
+        Step(
+            sort_order=index,
+            subject=step.pop("subject", f"{name} step {index + 1} for {{{{ first_name|default:\"you\" }}}}"),
+            body=step.pop("body", [("heading", "Hello {{ first_name|default:\"there\" }}"),
+                                   ("text", "<p>Welcome to {{ shop_name }}.</p>"),
+                                   ("button", {"text": "Shop now", "url": "/catalogue/"})]),
+            **step,
+        )
+        for index, step in enumerate(dict(step) for step in steps)
+    ]
+    journey.save()
+    if publish:
+        journey.save_revision().publish()
+    return journey
+
+
+def register(client, email):
+    response = client.post(
+        reverse("customer:register"),
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    return response
+
+
+def checkout(client, product, *, guest_email=None):
+    """Buy ``product`` through Oscar's real basket and checkout views; return the final response."""
+    response = client.post(reverse("basket:add", args=[product.pk]), {"quantity": 1})
+    assert response.status_code == 302
+    if guest_email:
+        response = client.post(
+            reverse("checkout:index"), {"username": guest_email, "options": "guest"}
+        )
+        assert response.status_code == 302, response.content[:2000]
+    response = client.post(
+        reverse("checkout:shipping-address"),
+        {"first_name": "Ada", "last_name": "Lovelace", "line1": "1 rue de la Paix",
+         "line4": "Paris", "postcode": "75002", "country": "FR", "phone_number": ""},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    client.get(reverse("checkout:shipping-method"))
+    client.get(reverse("checkout:payment-method"))
+    return client.post(reverse("checkout:preview"), {"action": "place_order"})
