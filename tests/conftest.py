@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import pytest
 from django.core import mail
 
@@ -11,9 +13,25 @@ def anymail_test_backend(settings):
     mail.outbox = []
 
 
+class LifecycleOutbox(Sequence):
+    """The emails oscar_lifecycle sent, leaving out Oscar's own (order confirmations...)."""
+
+    def _emails(self):
+        return [email for email in mail.outbox if "lifecycle_message" in getattr(email, "metadata", {})]
+
+    def __getitem__(self, index):
+        return self._emails()[index]
+
+    def __len__(self):
+        return len(self._emails())
+
+    def __eq__(self, other):
+        return self._emails() == list(other)
+
+
 @pytest.fixture
 def outbox():
-    return mail.outbox
+    return LifecycleOutbox()
 
 
 @pytest.fixture

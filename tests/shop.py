@@ -73,7 +73,7 @@ def checkout(client, product, *, guest_email=None):
     assert response.status_code == 302
     if guest_email:
         response = client.post(
-            reverse("checkout:index"), {"username": guest_email, "options": "guest"}
+            reverse("checkout:index"), {"username": guest_email, "options": "anonymous"}
         )
         assert response.status_code == 302, response.content[:2000]
     response = client.post(

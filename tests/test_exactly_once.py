@@ -1,0 +1,136 @@
+"""Each step reaches a contact at most once: across passes, crashes, outages and concurrent runners."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from oscar_lifecycle.contacts import contact_for
+from oscar_lifecycle.engine.claim import claim_due
+from oscar_lifecycle.engine.dispatch import dispatch_due
+from oscar_lifecycle.engine.enroll import enroll
+from oscar_lifecycle.models import Enrollment, Message
+from tests.backends import OutageBackend
+from tests.shop import create_journey
+
+
+@pytest.fixture
+def outage(settings):
+    settings.EMAIL_BACKEND = "tests.backends.OutageBackend"
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "MAX_SEND_ATTEMPTS": 3,
+                                "RETRY_DELAY": timedelta(minutes=5)}
+    yield OutageBackend
+    OutageBackend.failures_left = 0
+
+
+@pytest.mark.django_db
+def test_an_esp_outage_delays_the_email_and_sends_it_once(outage, outbox):
+    create_journey(steps=[{"delay_hours": 0, "subject": "Hello"}])
+    enroll("registration", contact_for("patient@example.com"))
+    outage.failures_left = 2
+    start = timezone.now()
+
+    assert dispatch_due().outcomes == {"retrying": 1}
+    assert dispatch_due().outcomes == {}, "the retry waits for RETRY_DELAY"
+    message = Message.objects.get()
+    assert message.status == Message.Status.FAILED
+    assert "ESP unavailable" in message.reason
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        assert dispatch_due().outcomes == {"retrying": 1}
+    with time_machine.travel(start + timedelta(minutes=12), tick=False):
+        assert dispatch_due().outcomes == {"sent": 1}
+        assert dispatch_due().outcomes == {}
+
+    assert [email.subject for email in outbox] == ["Hello"]
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.SENT, 3)
+
+
+@pytest.mark.django_db
+def test_retries_are_bounded_and_the_give_up_is_recorded(outage, outbox):
+    create_journey(steps=[{"delay_hours": 0}, {"delay_hours": 1}])
+    enroll("registration", contact_for("unlucky@example.com"))
+    outage.failures_left = 10
+    start = timezone.now()
+
+    for minutes in (0, 6, 12, 18, 24):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            dispatch_due()
+
+    assert outbox == []
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == (Message.Status.UNDELIVERABLE, 3)
+    enrollment = Enrollment.objects.get()
+    assert enrollment.state == Enrollment.State.EXITED
+    assert enrollment.reason == "gave up after 3 attempts"
+
+
+@pytest.mark.django_db
+def test_an_interrupted_send_is_held_for_review_never_resent(outbox):
+    """A runner died after inserting the Message but before learning the ESP's answer."""
+    journey = create_journey(steps=[{"delay_hours": 0}])
+    contact = contact_for("maybe@example.com")
+    enroll("registration", contact)
+    enrollment = claim_due(timezone.now(), 10)[0]
+    Message.objects.create(enrollment=enrollment, step=enrollment.next_step, journey=journey,
+                           contact=contact, category="marketing", status=Message.Status.SENDING,
+                           to_email=contact.email)
+
+    assert dispatch_due().outcomes == {}, "the dead runner's claim holds until its lease ends"
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        assert dispatch_due().outcomes == {"held": 1}
+
+    assert outbox == []
+    assert Message.objects.get().status == Message.Status.HELD
+    enrollment.refresh_from_db()
+    assert enrollment.state == Enrollment.State.HELD
+
+
+@pytest.mark.django_db
+def test_a_killed_runners_claim_comes_back_after_the_lease(outbox):
+    create_journey(steps=[{"delay_hours": 0}])
+    enroll("registration", contact_for("later@example.com"))
+    assert len(claim_due(timezone.now(), 10)) == 1
+
+    assert dispatch_due().sent == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        assert dispatch_due().sent == 1
+    assert len(outbox) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runners_send_each_step_once(outbox, settings):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "BATCH_SIZE": 7, "PRESSURE_CAP": None}
+    create_journey(steps=[{"delay_hours": 0}])
+    for number in range(60):
+        enroll("registration", contact_for(f"shopper{number}@example.com"))
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def runner():
+        try:
+            barrier.wait()
+            dispatch_due()
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    recipients = [email.to[0] for email in outbox]
+    assert len(recipients) == 60
+    assert len(set(recipients)) == 60
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 60
+    assert Enrollment.objects.filter(state=Enrollment.State.COMPLETED).count() == 60, (
+        "no two runners worked on the same enrollment"
+    )
