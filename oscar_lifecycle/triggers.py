@@ -62,4 +62,9 @@ def get_trigger(name, error_class=UnknownTrigger):
 
 
 def trigger_choices():
-    return [(name, trigger.label) for name, trigger in registered_triggers().items()]
+    """Choices for Journey.trigger. A broken TRIGGERS setting offers none: check E001 reports it."""
+    try:
+        triggers = registered_triggers()
+    except LifecycleConfigurationError:
+        return []
+    return [(name, trigger.label) for name, trigger in triggers.items()]
