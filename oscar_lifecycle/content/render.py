@@ -46,12 +46,29 @@ def absolute_urls(html, base_url):
     return RELATIVE_URL_PATTERN.sub(lambda m: f'{m.group(1)}{base_url}{m.group(2)}"', html)
 
 
-def render_step(step, contact, *, inert_links=False):
+def block_context(contact, enrollment):
+    """What blocks see when they render: the contact and what triggered the journey."""
+    return {
+        "contact": contact,
+        "enrollment": enrollment,
+        "order": getattr(enrollment, "order", None),
+        "basket": getattr(enrollment, "basket", None),
+        "product": getattr(enrollment, "product", None),
+    }
+
+
+def render_step(step, contact, *, enrollment=None, inert_links=False):
+    """Render ``step`` for ``contact``; ``enrollment`` gives product blocks their order or basket.
+
+    ``inert_links``: for previews and test sends, the unsubscribe link goes nowhere.
+    """
     values = merge_values(contact, inert_links=inert_links)
     with translation.override(contact.locale or None):
         subject = render_merge_tags(step.subject, values, autoescape=False)
         preheader = render_merge_tags(step.preheader, values, autoescape=False)
-        body_html = render_merge_tags(step.body.render_as_block(), values)
+        body_html = render_merge_tags(
+            step.body.render_as_block(context=block_context(contact, enrollment)), values
+        )
         html = render_to_string(
             "oscar_lifecycle/email/base.html",
             {

@@ -37,6 +37,6 @@ def claim_due(now, batch_size):
         _claimable(now).filter(pk__in=ids).update(claim_token=token, claimed_at=now)
     return list(
         Enrollment.objects.filter(claim_token=token)
-        .select_related("contact", "journey", "next_step")
+        .select_related("contact", "journey", "next_step", "order", "basket", "product")
         .order_by("next_run_at", "pk")
     )

@@ -97,7 +97,7 @@ def _send(enrollment, step, message, batch):
     now = batch.now
     contact = enrollment.contact
     try:
-        rendered = render_step(step, contact)
+        rendered = render_step(step, contact, enrollment=enrollment)
     except Exception as error:
         logger.exception("Could not render step %s of journey %r", step.pk, enrollment.journey.name)
         _end(enrollment, Enrollment.State.HELD, f"render failed: {error}", now)
