@@ -10,8 +10,8 @@ from tests.shop import create_journey
 pytestmark = pytest.mark.django_db
 
 # Claim (2 statements + savepoint pair), load enrollments, journeys, steps,
-# earlier messages and pressure (5), save the batch's progress (1).
-QUERIES_PER_BATCH = 10
+# earlier messages, lifecycle settings and pressure (6), save the batch's progress (1).
+QUERIES_PER_BATCH = 11
 # Insert the Message (inside a savepoint pair, as the suite runs in a transaction) and record its outcome.
 QUERIES_PER_EMAIL = 4
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ..conf import lifecycle_setting
+from ..models import LifecycleSettings
 from ..site_url import site_url
 from ..tracking.tokens import unsubscribe_url
 from .merge_tags import render_merge_tags
@@ -57,13 +58,15 @@ def block_context(contact, enrollment):
     }
 
 
-def render_step(step, contact, *, enrollment=None, inert_links=False):
+def render_step(step, contact, *, enrollment=None, shop_settings=None, inert_links=False):
     """Render ``step`` for ``contact``; ``enrollment`` gives product blocks their order or basket.
 
+    ``shop_settings``: the LifecycleSettings (loaded when not given).
     ``inert_links``: for previews and test sends, the unsubscribe link goes nowhere.
     """
+    shop_settings = shop_settings or LifecycleSettings.current()
     values = merge_values(contact, inert_links=inert_links)
-    with translation.override(contact.locale or None):
+    with translation.override(contact.locale or shop_settings.default_locale or None):
         subject = render_merge_tags(step.subject, values, autoescape=False)
         preheader = render_merge_tags(step.preheader, values, autoescape=False)
         body_html = render_merge_tags(
@@ -76,6 +79,7 @@ def render_step(step, contact, *, enrollment=None, inert_links=False):
                 "preheader": preheader,
                 "body": body_html,
                 "shop_name": values["shop_name"],
+                "postal_address": shop_settings.postal_address,
                 "unsubscribe_url": values["unsubscribe_url"],
             },
         )

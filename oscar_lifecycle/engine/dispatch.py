@@ -15,11 +15,12 @@ from django.utils import timezone
 from ..conditions import CONDITIONS
 from ..conf import lifecycle_setting
 from ..content.render import render_step
-from ..models import Enrollment, Journey, Message, Step
+from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
 from ..signals import step_sent
 from .claim import claim_due
 from .gates import suppression_reason
 from .pressure import PressureLedger
+from .quiet_hours import quiet_hours_end
 from .send import send_rendered
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,13 @@ class _Batch:
                 step_id__in={enrollment.next_step_id for enrollment in enrollments},
             )
         }
-        self.pressure = PressureLedger({enrollment.contact_id for enrollment in enrollments}, now)
+        self.shop_settings = LifecycleSettings.current()
+        self.pressure = PressureLedger(
+            {enrollment.contact_id for enrollment in enrollments},
+            now,
+            cap=self.shop_settings.pressure_cap,
+            window=self.shop_settings.pressure_window,
+        )
 
     def step_after(self, step):
         steps = self.steps_by_journey.get(step.journey_id, [])
@@ -97,7 +104,7 @@ def _send(enrollment, step, message, batch):
     now = batch.now
     contact = enrollment.contact
     try:
-        rendered = render_step(step, contact, enrollment=enrollment)
+        rendered = render_step(step, contact, enrollment=enrollment, shop_settings=batch.shop_settings)
     except Exception as error:
         logger.exception("Could not render step %s of journey %r", step.pk, enrollment.journey.name)
         _end(enrollment, Enrollment.State.HELD, f"render failed: {error}", now)
@@ -121,7 +128,7 @@ def _send(enrollment, step, message, batch):
 
     try:
         esp_message_id = send_rendered(
-            rendered, contact,
+            rendered, contact, batch.shop_settings,
             tags=[f"journey:{enrollment.journey.pk}", f"step:{step.pk}"],
             metadata={"lifecycle_message": message.pk},
         )
@@ -194,6 +201,12 @@ def _process(enrollment, batch):
         return "suppressed"
 
     if journey.is_marketing:
+        shop_settings = batch.shop_settings
+        quiet_until = quiet_hours_end(now, shop_settings.quiet_hours_start, shop_settings.quiet_hours_end)
+        if quiet_until is not None:
+            enrollment.next_run_at = quiet_until
+            enrollment.reason = f"deferred by quiet hours until {timezone.localtime(quiet_until):%Y-%m-%d %H:%M %Z}"
+            return "deferred"
         allowed_from = batch.pressure.allowed_from(enrollment.contact_id, now)
         if allowed_from > now:
             enrollment.next_run_at = allowed_from

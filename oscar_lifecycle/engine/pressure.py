@@ -1,21 +1,23 @@
 """Commercial pressure: how many marketing emails a contact got in the rolling window."""
 
-from ..conf import lifecycle_setting
 from ..models import Journey, Message
 
 
 class PressureLedger:
-    """Marketing send times per contact for one batch, loaded in one query and kept current."""
+    """Marketing send times per contact for one batch, loaded in one query and kept current.
 
-    def __init__(self, contact_ids, now):
-        self.cap = lifecycle_setting("PRESSURE_CAP")
-        self.window = lifecycle_setting("PRESSURE_WINDOW")
+    ``cap`` None means no cap.
+    """
+
+    def __init__(self, contact_ids, now, *, cap, window):
+        self.cap = cap
+        self.window = window
         self.sent_at = {contact_id: [] for contact_id in contact_ids}
         recent = Message.objects.filter(
             contact_id__in=contact_ids,
             category=Journey.Category.MARKETING,
             status=Message.Status.SENT,
-            sent_at__gt=now - self.window,
+            sent_at__gt=now - window,
         ).order_by("sent_at").values_list("contact_id", "sent_at")
         for contact_id, sent_at in recent:
             self.sent_at[contact_id].append(sent_at)

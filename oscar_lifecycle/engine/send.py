@@ -1,5 +1,7 @@
 """Hand one rendered email to Django's email backend (django-anymail in production)."""
 
+from email.utils import formataddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
@@ -7,13 +9,16 @@ from ..conf import lifecycle_setting
 from ..tracking.tokens import unsubscribe_url
 
 
-def from_email():
-    return lifecycle_setting("FROM_EMAIL") or settings.DEFAULT_FROM_EMAIL
+def from_email(shop_settings):
+    """The sender: the editors' lifecycle settings first, then OSCAR_LIFECYCLE, then Django's."""
+    address = shop_settings.from_email or lifecycle_setting("FROM_EMAIL") or settings.DEFAULT_FROM_EMAIL
+    return formataddr((shop_settings.from_name, address)) if shop_settings.from_name else address
 
 
-def send_rendered(rendered, contact, *, tags=(), metadata=None, test=False):
+def send_rendered(rendered, contact, shop_settings, *, tags=(), metadata=None, test=False):
     """Send ``rendered`` to ``contact``; return the ESP's message id ("" when it gives none).
 
+    ``test``: an editor's test send, without the List-Unsubscribe headers of real mail.
     Raises whatever the backend raises: the caller decides whether to retry.
     """
     headers = {}
@@ -23,8 +28,9 @@ def send_rendered(rendered, contact, *, tags=(), metadata=None, test=False):
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=from_email(),
+        from_email=from_email(shop_settings),
         to=[contact.email],
+        reply_to=[shop_settings.reply_to] if shop_settings.reply_to else None,
         headers=headers,
     )
     email.attach_alternative(rendered.html, "text/html")

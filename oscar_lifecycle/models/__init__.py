@@ -2,5 +2,6 @@ from .contacts import ConsentEvent, Contact
 from .enrollments import Enrollment
 from .journeys import Journey, Step
 from .messages import Message
+from .settings import LifecycleSettings
 
-__all__ = ["ConsentEvent", "Contact", "Enrollment", "Journey", "Message", "Step"]
+__all__ = ["ConsentEvent", "Contact", "Enrollment", "Journey", "LifecycleSettings", "Message", "Step"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.fields import StreamField
-from wagtail.models import DraftStateMixin, Orderable, RevisionMixin
+from wagtail.models import DraftStateMixin, Orderable, PreviewableMixin, RevisionMixin
 
 from ..conditions import condition_choices, goal_choices
 from ..content.blocks import EmailBodyBlock
@@ -15,7 +15,7 @@ from ..content.merge_tags import validate_merge_tags
 from ..triggers import get_trigger, trigger_choices
 
 
-class Journey(DraftStateMixin, RevisionMixin, ClusterableModel):
+class Journey(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
     """A trigger plus an ordered list of timed steps. Only the published version runs."""
 
     class Audience(models.TextChoices):
@@ -67,6 +67,19 @@ class Journey(DraftStateMixin, RevisionMixin, ClusterableModel):
     @property
     def is_marketing(self):
         return self.category == self.Category.MARKETING
+
+    @property
+    def preview_modes(self):
+        return [("", _("Emails")), ("text", _("Plain text"))]
+
+    def get_preview_template(self, request, mode_name):
+        return "oscar_lifecycle/preview/journey.html"
+
+    def get_preview_context(self, request, mode_name):
+        from ..content.preview import journey_preview_context
+
+        return {**super().get_preview_context(request, mode_name),
+                **journey_preview_context(self, mode_name)}
 
     def ordered_steps(self):
         """The steps in send order (uses a prefetch of ``steps`` when there is one)."""

@@ -1,0 +1,36 @@
+"""Render every step of a journey (saved or as the editor is typing it) for the preview panel."""
+
+from ..models import LifecycleSettings
+from .render import render_step
+from .samples import sample_enrollment
+
+
+def journey_preview_context(journey, mode_name):
+    enrollment = sample_enrollment()
+    shop_settings = LifecycleSettings.current()
+    previews = []
+    elapsed_hours = 0
+    for number, step in enumerate(journey.ordered_steps(), start=1):
+        elapsed_hours += step.delay_days * 24 + step.delay_hours
+        try:
+            rendered = render_step(
+                step, enrollment.contact, enrollment=enrollment, shop_settings=shop_settings,
+                inert_links=True,
+            )
+            error = ""
+        except Exception as exception:
+            rendered, error = None, str(exception)
+        previews.append({
+            "number": number,
+            "step": step,
+            "days": elapsed_hours // 24,
+            "hours": elapsed_hours % 24,
+            "rendered": rendered,
+            "error": error,
+        })
+    return {
+        "previews": previews,
+        "sample_contact": enrollment.contact,
+        "sample_order": enrollment.order,
+        "text_mode": mode_name == "text",
+    }

@@ -1,0 +1,35 @@
+"""An editor's test send: one step to any address, with sample data and inert links.
+
+Nothing is recorded as a Message, so a test never counts in stats or pressure, and
+its links cannot unsubscribe anyone.
+"""
+
+from django.utils.translation import gettext as _
+
+from ..content.render import render_step
+from ..content.samples import sample_enrollment
+from ..models import Contact, LifecycleSettings
+from .send import send_rendered
+
+
+def send_test_email(step, to_email):
+    """Send ``step`` to ``to_email`` as the sample customer would get it; return the ESP id."""
+    enrollment = sample_enrollment()
+    sample = enrollment.contact
+    recipient = Contact(
+        email=to_email, first_name=sample.first_name, last_name=sample.last_name, locale=sample.locale
+    )
+    shop_settings = LifecycleSettings.current()
+    rendered = render_step(
+        step, recipient, enrollment=enrollment, shop_settings=shop_settings, inert_links=True
+    )
+    rendered = rendered.__class__(
+        subject=_("[Test] %(subject)s") % {"subject": rendered.subject},
+        preheader=rendered.preheader,
+        html=rendered.html,
+        text=rendered.text,
+    )
+    return send_rendered(
+        rendered, recipient, shop_settings, tags=["lifecycle-test"],
+        metadata={"lifecycle_test": True}, test=True,
+    )

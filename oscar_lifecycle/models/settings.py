@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting
+
+from ..conf import lifecycle_setting
+
+
+def default_pressure_cap():
+    return lifecycle_setting("PRESSURE_CAP")
+
+
+def default_pressure_window_days():
+    return lifecycle_setting("PRESSURE_WINDOW").days
+
+
+def language_choices():
+    return list(settings.LANGUAGES)
+
+
+class LifecycleSettings(BaseSiteSetting):
+    """What editors set for the whole shop: sender, footer, pressure cap, quiet hours.
+
+    Until an editor saves them, the OSCAR_LIFECYCLE settings give the defaults.
+    """
+
+    from_name = models.CharField(_("from name"), max_length=100, blank=True)
+    from_email = models.EmailField(
+        _("from address"), blank=True, help_text=_("Empty: the site's DEFAULT_FROM_EMAIL.")
+    )
+    reply_to = models.EmailField(_("reply-to address"), blank=True)
+    postal_address = models.TextField(
+        _("postal address"),
+        blank=True,
+        help_text=_("The shop's postal address, shown in every email's footer (a legal requirement)."),
+    )
+    pressure_cap = models.PositiveSmallIntegerField(
+        _("marketing emails per contact"),
+        null=True,
+        blank=True,
+        default=default_pressure_cap,
+        help_text=_("At most this many marketing emails per contact in the window below. Empty: no cap."),
+    )
+    pressure_window_days = models.PositiveSmallIntegerField(
+        _("in any window of (days)"), default=default_pressure_window_days
+    )
+    quiet_hours_start = models.TimeField(
+        _("quiet hours from"), null=True, blank=True,
+        help_text=_("No marketing email is sent between these times (shop time zone); it waits."),
+    )
+    quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    default_locale = models.CharField(
+        _("default language"), max_length=10, choices=language_choices, blank=True,
+        help_text=_("For contacts whose language is unknown."),
+    )
+
+    class Meta:
+        verbose_name = _("lifecycle settings")
+        verbose_name_plural = _("lifecycle settings")
+
+    def clean(self):
+        super().clean()
+        if self.pressure_cap == 0:
+            raise ValidationError({"pressure_cap": _("Use 1 or more, or leave empty for no cap.")})
+        if self.pressure_window_days == 0:
+            raise ValidationError({"pressure_window_days": _("The window is at least one day.")})
+        if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
+            raise ValidationError(_("Set both ends of the quiet hours, or neither."))
+
+    @property
+    def pressure_window(self):
+        return timedelta(days=self.pressure_window_days)
+
+    @classmethod
+    def current(cls):
+        """The default site's settings, or unsaved defaults when nobody saved any (one query)."""
+        return cls.objects.filter(site__is_default_site=True).first() or cls()

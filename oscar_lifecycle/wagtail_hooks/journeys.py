@@ -1,0 +1,56 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from ..models import Journey
+from .send_test import SendTestView
+
+STEP_PANELS = [
+    FieldRowPanel([FieldPanel("delay_days"), FieldPanel("delay_hours")], heading=_("Wait")),
+    FieldRowPanel([FieldPanel("condition"), FieldPanel("on_condition_fail")], heading=_("Condition")),
+    FieldPanel("subject"),
+    FieldPanel("preheader"),
+    FieldPanel("body"),
+]
+
+
+class JourneyViewSet(SnippetViewSet):
+    model = Journey
+    icon = "mail"
+    menu_label = _("Journeys")
+    base_url_path = "lifecycle/journeys"
+    admin_url_namespace = "oscar_lifecycle_journeys"
+    list_display = ["name", "trigger", "category", "live"]
+    list_filter = ["trigger", "category", "live"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("trigger"),
+                FieldPanel("audience"),
+                FieldPanel("reentry"),
+                FieldPanel("goal"),
+                FieldPanel("category"),
+            ],
+            heading=_("Who enters, and when they leave"),
+        ),
+        InlinePanel("steps", panels=STEP_PANELS, heading=_("Steps"), label=_("Step"), min_num=1),
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("send-test/<str:pk>/", self.send_test_view, name="send_test"),
+        ]
+
+    @property
+    def send_test_view(self):
+        return SendTestView.as_view(
+            model=self.model,
+            permission_policy=self.permission_policy,
+            edit_url_name=self.get_url_name("edit"),
+            header_icon=self.icon,
+        )

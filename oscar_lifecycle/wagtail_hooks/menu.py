@@ -1,0 +1,32 @@
+"""The "Lifecycle" admin menu: journeys, contacts, the sent-mail log and the settings."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.contrib.settings.registry import SettingMenuItem, register_setting
+
+from ..models import LifecycleSettings
+from .contacts import ContactViewSet
+from .journeys import JourneyViewSet
+from .messages import MessageViewSet
+
+register_setting(LifecycleSettings, icon="cog")
+
+
+class LifecycleViewSetGroup(ViewSetGroup):
+    menu_label = _("Lifecycle")
+    menu_icon = "mail"
+    menu_order = 250
+    items = (JourneyViewSet, ContactViewSet, MessageViewSet)
+
+    def get_submenu_items(self):
+        return [
+            *super().get_submenu_items(),
+            SettingMenuItem(LifecycleSettings, icon="cog", name="lifecycle-settings",
+                            label=_("Settings"), order=400),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_lifecycle_admin():
+    return LifecycleViewSetGroup()
