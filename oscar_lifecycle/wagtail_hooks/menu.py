@@ -22,8 +22,7 @@ class LifecycleViewSetGroup(ViewSetGroup):
     def get_submenu_items(self):
         return [
             *super().get_submenu_items(),
-            SettingMenuItem(LifecycleSettings, icon="cog", name="lifecycle-settings",
-                            label=_("Settings"), order=400),
+            SettingMenuItem(LifecycleSettings, icon="cog", order=400),
         ]
 
 

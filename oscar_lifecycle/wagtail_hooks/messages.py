@@ -10,7 +10,7 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
     """The sent-mail log is a record: it can be read, never added to, edited or deleted."""
 
     def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_any_permission(user, ["view", "change"])
+        return action == "view" and super().user_has_permission(user, "view")
 
 
 register_permission_policy(Message, ReadOnlyPermissionPolicy(Message))

@@ -37,6 +37,7 @@ class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
     permission_required = "change"
     edit_url_name = None
     header_icon = "mail"
+    form_class = SendTestForm
     template_name = "oscar_lifecycle/admin/send_test.html"
     page_title = gettext_lazy("Send a test")
 

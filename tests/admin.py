@@ -1,0 +1,44 @@
+"""Drive the Wagtail admin's journey forms the way an editor's browser would post them."""
+
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+JOURNEYS_INDEX = "oscar_lifecycle_journeys:list"
+
+
+def journey_url(name, journey=None):
+    args = [journey.pk] if journey is not None else []
+    return reverse(f"oscar_lifecycle_journeys:{name}", args=args)
+
+
+def step_form(subject="Welcome to {{ shop_name }}", *, delay_hours=1, body=None, **fields):
+    return {
+        "delay_days": 0,
+        "delay_hours": delay_hours,
+        "condition": "",
+        "on_condition_fail": "skip",
+        "subject": subject,
+        "preheader": "",
+        "body": streamfield(body if body is not None else [
+            ("heading", "Hello {{ first_name|default:\"there\" }}"),
+            ("text", rich_text("<p>Good to see you.</p>")),
+            ("button", {"text": "Shop now", "url": "/catalogue/"}),
+        ]),
+        **fields,
+    }
+
+
+def journey_form(name="Welcome", *, steps=None, initial=0, action=None):
+    """POST data of the journey form; ``initial``: how many steps already exist (they carry an id)."""
+    data = nested_form_data({
+        "name": name,
+        "trigger": "registration",
+        "audience": "all",
+        "reentry": "once",
+        "goal": "",
+        "category": "marketing",
+        "steps": inline_formset(steps if steps is not None else [step_form()], initial=initial),
+    })
+    if action:
+        data[action] = action
+    return data

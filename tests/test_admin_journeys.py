@@ -1,0 +1,120 @@
+"""Editors create, edit and publish journeys in /cms/; shoppers only ever get the published version."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from oscar_lifecycle.engine.dispatch import dispatch_due
+from oscar_lifecycle.models import Journey, Message
+from tests.admin import journey_form, journey_url, step_form
+from tests.shop import register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    admin = get_user_model().objects.create_superuser("editor", "editor@shop.test", "pw")
+    client.force_login(admin)
+    return client
+
+
+def send_welcome_to(client_class, email, after_commit):
+    shopper = client_class()
+    with after_commit():
+        register(shopper, email)
+    with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
+        dispatch_due()
+
+
+def test_a_published_journey_reaches_shoppers_and_a_draft_change_does_not(editor_client, outbox, after_commit):
+    response = editor_client.post(journey_url("add"), journey_form(action="action-publish"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    journey = Journey.objects.get()
+    assert journey.live
+
+    assert editor_client.get(journey_url("edit", journey)).status_code == 200
+    edited_step = step_form("A draft subject", id=journey.steps.get().pk)
+    response = editor_client.post(journey_url("edit", journey), journey_form(steps=[edited_step], initial=1))
+    assert response.status_code == 302
+    journey.refresh_from_db()
+    assert journey.has_unpublished_changes
+
+    send_welcome_to(editor_client.__class__, "first@example.com", after_commit)
+    assert [email.subject for email in outbox] == ["Welcome to Lifecycle Sandbox"]
+
+    response = editor_client.post(
+        journey_url("edit", journey), journey_form(steps=[edited_step], initial=1, action="action-publish")
+    )
+    assert response.status_code == 302
+    send_welcome_to(editor_client.__class__, "second@example.com", after_commit)
+    assert [email.subject for email in outbox][-1] == "A draft subject"
+    assert journey.steps.count() == 1, "publishing rewrote the step in place"
+
+
+@pytest.mark.parametrize("step, message", [
+    (step_form(subject="Hi {{ user.password }}"), "{{ user.password }} is not a merge tag"),
+    (step_form(subject=""), "This field is required"),
+    (step_form(body=[("button", {"text": "Go", "url": ""})]), "This field is required"),
+    (step_form(body=[("button", {"text": "Go", "url": "javascript:alert(1)"})]), "Enter a full address"),
+    (step_form(body=[("heading", "Hello {% load static %}")]), "{% load static %} is not a merge tag"),
+])
+def test_bad_content_is_refused_when_the_editor_saves(editor_client, step, message):
+    response = editor_client.post(journey_url("add"), journey_form(steps=[step], action="action-publish"))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Journey.objects.exists()
+
+
+def test_a_journey_without_steps_cannot_be_published(editor_client):
+    response = editor_client.post(journey_url("add"), journey_form(steps=[], action="action-publish"))
+    assert response.status_code == 200
+    assert "Please submit at least 1 form" in response.content.decode()
+    assert not Journey.objects.exists()
+
+
+def test_the_preview_shows_every_step_for_a_sample_customer(editor_client):
+    data = journey_form(steps=[
+        step_form("First for {{ first_name|default:\"you\" }}"),
+        step_form("Second", delay_hours=48),
+    ])
+    response = editor_client.post(journey_url("preview_on_add"), data)
+    assert response.json()["is_valid"] is True
+
+    preview = editor_client.get(journey_url("preview_on_add")).content.decode()
+    assert "First for Alex" in preview and "Second" in preview, "a made-up customer when the shop has no orders"
+    assert "Step 2: 2 days 1 h after the trigger" in preview
+    assert "#test-send" in preview and "/lifecycle/unsubscribe/" not in preview, "preview links are inert"
+
+    text = editor_client.get(journey_url("preview_on_add") + "?mode=text").content.decode()
+    assert "Good to see you." in text and "<iframe" not in text
+
+
+def test_send_a_test_of_the_draft_to_any_address(editor_client, after_commit):
+    from django.core import mail
+
+    editor_client.post(journey_url("add"), journey_form(action="action-publish"))
+    journey = Journey.objects.get()
+    response = editor_client.get(journey_url("send_test", journey))
+    assert response.status_code == 200
+
+    response = editor_client.post(journey_url("send_test", journey), {"step": 0, "to_email": "me@shop.test"})
+    assert response.status_code == 302
+
+    [email] = mail.outbox
+    assert email.to == ["me@shop.test"]
+    assert email.subject == "[Test] Welcome to Lifecycle Sandbox"
+    assert "List-Unsubscribe" not in email.extra_headers
+    assert "/lifecycle/unsubscribe/" not in email.alternatives[0][0]
+    assert not Message.objects.exists(), "a test send counts nowhere"
+
+
+def test_send_a_test_refuses_a_bad_address(editor_client):
+    editor_client.post(journey_url("add"), journey_form(action="action-publish"))
+    response = editor_client.post(journey_url("send_test", Journey.objects.get()), {"step": 0, "to_email": "nope"})
+    assert response.status_code == 200
+    assert "Enter a valid email address" in response.content.decode()
