@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -102,6 +104,8 @@ MEDIA_ROOT = SANDBOX_DIR / "media"
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_SITE_NAME = "Lifecycle sandbox"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+WAGTAIL_I18N_ENABLED = True  # editors translate journeys with simple_translation
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 OSCAR_SHOP_NAME = "Lifecycle Sandbox"

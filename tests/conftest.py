@@ -7,6 +7,22 @@ from tests import shop
 
 
 @pytest.fixture(autouse=True)
+def wagtail_root(request):
+    """What Wagtail's migrations would create (the suite runs with --nomigrations):
+    the default locale, the root page and the default site."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from wagtail.models import Locale, Page, Site
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Page.objects.exists():
+        root = Page.add_root(title="Root", slug="root")
+        home = root.add_child(title="Home", slug="home")
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+@pytest.fixture(autouse=True)
 def anymail_test_backend(settings):
     """Send through anymail's test backend (pytest-django swaps in locmem otherwise)."""
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"

@@ -58,6 +58,12 @@ def block_context(contact, enrollment):
     }
 
 
+def content_language(step):
+    """The language of the step's words, for the template's own strings (the footer)."""
+    journey = step.journey
+    return journey.locale.language_code if journey.locale_id else translation.get_language()
+
+
 def render_step(step, contact, *, enrollment=None, shop_settings=None, inert_links=False):
     """Render ``step`` for ``contact``; ``enrollment`` gives product blocks their order or basket.
 
@@ -66,7 +72,7 @@ def render_step(step, contact, *, enrollment=None, shop_settings=None, inert_lin
     """
     shop_settings = shop_settings or LifecycleSettings.current()
     values = merge_values(contact, inert_links=inert_links)
-    with translation.override(contact.locale or shop_settings.default_locale or None):
+    with translation.override(content_language(step)):
         subject = render_merge_tags(step.subject, values, autoescape=False)
         preheader = render_merge_tags(step.preheader, values, autoescape=False)
         body_html = render_merge_tags(

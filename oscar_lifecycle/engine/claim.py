@@ -17,7 +17,7 @@ def _claimable(now):
 
 
 def claim_due(now, batch_size):
-    """Claim up to ``batch_size`` due enrollments; return them with contact, journey and step.
+    """Claim up to ``batch_size`` due enrollments; return them with their contact and journey.
 
     Rows are locked with SKIP LOCKED where the database can (PostgreSQL), and the
     claim is a conditional UPDATE everywhere, so two runners never share a row.
@@ -37,6 +37,6 @@ def claim_due(now, batch_size):
         _claimable(now).filter(pk__in=ids).update(claim_token=token, claimed_at=now)
     return list(
         Enrollment.objects.filter(claim_token=token)
-        .select_related("contact", "journey", "next_step", "order", "basket", "product")
+        .select_related("contact", "journey", "order", "basket", "product")
         .order_by("next_run_at", "pk")
     )

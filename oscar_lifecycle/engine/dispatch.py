@@ -21,6 +21,7 @@ from .claim import claim_due
 from .gates import suppression_reason
 from .pressure import PressureLedger
 from .quiet_hours import quiet_hours_end
+from .translations import TranslatedSteps, language_of
 from .send import send_rendered
 
 logger = logging.getLogger(__name__)
@@ -48,11 +49,12 @@ class _Batch:
     def __init__(self, enrollments, now):
         self.now = now
         self.enrollments = enrollments
-        journey_ids = {enrollment.journey_id for enrollment in enrollments}
-        self.steps_by_journey = {
-            journey.pk: journey.ordered_steps()
-            for journey in Journey.objects.filter(pk__in=journey_ids).prefetch_related("steps")
-        }
+        journeys = Journey.objects.filter(
+            pk__in={enrollment.journey_id for enrollment in enrollments}
+        ).select_related("locale").prefetch_related("steps")
+        self.steps_by_journey = {journey.pk: journey.ordered_steps() for journey in journeys}
+        self.steps_by_id = {step.pk: step for steps in self.steps_by_journey.values() for step in steps}
+        self.translated = TranslatedSteps(journeys)
         self.earlier_messages = {
             (message.enrollment_id, message.step_id): message
             for message in Message.objects.filter(
@@ -66,6 +68,12 @@ class _Batch:
             now,
             cap=self.shop_settings.pressure_cap,
             window=self.shop_settings.pressure_window,
+        )
+
+    def step_in_language(self, enrollment, step):
+        language = language_of(enrollment.contact, self.shop_settings)
+        return self.translated.step_for(
+            enrollment.journey, self.steps_by_journey[step.journey_id], step, language
         )
 
     def step_after(self, step):
@@ -104,7 +112,10 @@ def _send(enrollment, step, message, batch):
     now = batch.now
     contact = enrollment.contact
     try:
-        rendered = render_step(step, contact, enrollment=enrollment, shop_settings=batch.shop_settings)
+        rendered = render_step(
+            batch.step_in_language(enrollment, step), contact, enrollment=enrollment,
+            shop_settings=batch.shop_settings,
+        )
     except Exception as error:
         logger.exception("Could not render step %s of journey %r", step.pk, enrollment.journey.name)
         _end(enrollment, Enrollment.State.HELD, f"render failed: {error}", now)
@@ -161,7 +172,7 @@ def _send(enrollment, step, message, batch):
 
 def _process(enrollment, batch):
     now = batch.now
-    step = enrollment.next_step
+    step = batch.steps_by_id.get(enrollment.next_step_id)
     journey = enrollment.journey
     if not journey.live:
         _end(enrollment, Enrollment.State.EXITED, "journey unpublished", now)

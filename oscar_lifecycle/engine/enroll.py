@@ -3,6 +3,7 @@
 import logging
 
 from django.utils import timezone
+from wagtail.models import Locale
 
 from ..models import Enrollment, Journey
 from ..triggers import get_trigger
@@ -28,14 +29,17 @@ def _blocked_by_reentry(journey, states):
 
 
 def enroll(trigger_name, contact, *, order=None, basket=None, product=None, now=None):
-    """Enroll ``contact`` in every live journey of ``trigger_name``; return the new enrollments.
+    """Enroll ``contact`` in every live journey of ``trigger_name`` in the default locale
+    (translations only lend their words); return the new enrollments.
 
     A journey without steps gets an exited enrollment that says so, and a warning in the log.
     """
     get_trigger(trigger_name)
     now = now or timezone.now()
     journeys = list(
-        Journey.objects.filter(live=True, trigger=trigger_name).prefetch_related("steps")
+        Journey.objects.filter(
+            live=True, trigger=trigger_name, locale=Locale.get_default()
+        ).prefetch_related("steps")
     )
     if not journeys:
         return []

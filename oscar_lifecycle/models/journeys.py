@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.fields import StreamField
-from wagtail.models import DraftStateMixin, Orderable, PreviewableMixin, RevisionMixin
+from wagtail.models import (
+    DraftStateMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+)
 
 from ..conditions import condition_choices, goal_choices
 from ..content.blocks import EmailBodyBlock
@@ -15,8 +21,12 @@ from ..content.merge_tags import validate_merge_tags
 from ..triggers import get_trigger, trigger_choices
 
 
-class Journey(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
-    """A trigger plus an ordered list of timed steps. Only the published version runs."""
+class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
+    """A trigger plus an ordered list of timed steps. Only the published version runs.
+
+    Contacts enter the journey of the default locale; a published translation (same
+    translation_key, another locale) gives the steps' words to contacts of its language.
+    """
 
     class Audience(models.TextChoices):
         ALL = "all", _("Everyone")
@@ -32,7 +42,7 @@ class Journey(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel
         MARKETING = "marketing", _("Marketing (consent and pressure cap apply)")
         RELATIONAL = "relational", _("Relational (exempt from the pressure cap)")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     trigger = models.CharField(_("trigger"), max_length=50, choices=trigger_choices)
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
@@ -52,7 +62,7 @@ class Journey(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="journey")
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("journey")
         verbose_name_plural = _("journeys")
 

@@ -1,0 +1,62 @@
+"""A contact receives a journey in their language where the journey has a published translation."""
+
+import pytest
+from wagtail.models import Locale
+
+from oscar_lifecycle.contacts import contact_for
+from oscar_lifecycle.engine.dispatch import dispatch_due
+from oscar_lifecycle.engine.enroll import enroll
+from oscar_lifecycle.models import Enrollment
+from tests.shop import create_journey
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def welcome_in_french():
+    journey = create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"},
+                                    {"delay_hours": 0, "subject": "Second"}])
+    french = journey.copy_for_translation(Locale.objects.create(language_code="fr"))
+    french.name = "Bienvenue"
+    first, second = french.ordered_steps()
+    first.subject = "Bienvenue"
+    first.body = [("heading", "Bonjour {{ first_name|default:\"à vous\" }}")]
+    second.subject = "Deuxième"
+    french.save()
+    french.save_revision().publish()
+    return french
+
+
+def enroll_contact(email, locale):
+    contact = contact_for(email)
+    contact.locale = locale
+    contact.save()
+    enroll("registration", contact)
+
+
+def test_each_contact_gets_the_journey_in_their_language(welcome_in_french, outbox):
+    enroll_contact("marie@example.fr", "fr")
+    enroll_contact("mary@example.com", "en")
+
+    dispatch_due()
+    dispatch_due()
+
+    subjects = {(email.to[0], email.subject) for email in outbox}
+    assert subjects == {("marie@example.fr", "Bienvenue"), ("marie@example.fr", "Deuxième"),
+                        ("mary@example.com", "Welcome"), ("mary@example.com", "Second")}
+    french_first = next(email for email in outbox if email.subject == "Bienvenue")
+    assert "Bonjour à vous" in french_first.alternatives[0][0]
+    assert Enrollment.objects.count() == 2, "the translation enrolls nobody itself"
+
+
+def test_a_regional_language_falls_back_to_its_base_language(welcome_in_french, outbox):
+    enroll_contact("jean@example.ca", "fr-ca")
+    dispatch_due()
+    assert outbox[0].subject == "Bienvenue"
+
+
+def test_without_a_published_translation_the_default_language_is_sent(welcome_in_french, outbox):
+    welcome_in_french.unpublish()
+    enroll_contact("marie@example.fr", "fr")
+    dispatch_due()
+    assert outbox[0].subject == "Welcome"
