@@ -30,7 +30,7 @@ def send_welcome_to(client_class, email, after_commit):
         dispatch_due()
 
 
-def test_a_published_journey_reaches_shoppers_and_a_draft_change_does_not(editor_client, outbox, after_commit):
+def test_a_published_journey_reaches_shoppers_and_a_draft_change_does_not(editor_client, client_class, outbox, after_commit):
     response = editor_client.post(journey_url("add"), journey_form(action="action-publish"))
     assert response.status_code == 302, response.content.decode()[:3000]
     journey = Journey.objects.get()
@@ -43,14 +43,14 @@ def test_a_published_journey_reaches_shoppers_and_a_draft_change_does_not(editor
     journey.refresh_from_db()
     assert journey.has_unpublished_changes
 
-    send_welcome_to(editor_client.__class__, "first@example.com", after_commit)
+    send_welcome_to(client_class, "first@example.com", after_commit)
     assert [email.subject for email in outbox] == ["Welcome to Lifecycle Sandbox"]
 
     response = editor_client.post(
         journey_url("edit", journey), journey_form(steps=[edited_step], initial=1, action="action-publish")
     )
     assert response.status_code == 302
-    send_welcome_to(editor_client.__class__, "second@example.com", after_commit)
+    send_welcome_to(client_class, "second@example.com", after_commit)
     assert [email.subject for email in outbox][-1] == "A draft subject"
     assert journey.steps.count() == 1, "publishing rewrote the step in place"
 
