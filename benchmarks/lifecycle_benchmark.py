@@ -86,7 +86,10 @@ def parsed_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--emails", type=int, default=1000, help="contacts due an email (default 1000)")
     parser.add_argument("--renders", type=int, default=1000, help="render_step() calls timed (default 1000)")
-    return parser.parse_args()
+    arguments = parser.parse_args()
+    if arguments.renders < 2:
+        parser.error("--renders must be 2 or more (the p95 needs two timings)")
+    return arguments
 
 
 def create_default_locale():
