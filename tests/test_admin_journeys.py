@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from oscar_lifecycle.engine.dispatch import dispatch_due
@@ -53,6 +54,31 @@ def test_a_published_journey_reaches_shoppers_and_a_draft_change_does_not(editor
     send_welcome_to(client_class, "second@example.com", after_commit)
     assert [email.subject for email in outbox][-1] == "A draft subject"
     assert journey.steps.count() == 1, "publishing rewrote the step in place"
+
+
+def test_history_lists_revisions_and_compares_them(editor_client):
+    editor_client.post(journey_url("add"), journey_form(action="action-publish"))
+    journey = Journey.objects.get()
+    edited_step = step_form("Second wording", id=journey.steps.get().pk)
+    editor_client.post(journey_url("edit", journey), journey_form(steps=[edited_step], initial=1))
+    first, second = journey.revisions.order_by("pk")
+
+    history = editor_client.get(journey_url("history", journey))
+    assert history.status_code == 200
+    compare = editor_client.get(reverse("oscar_lifecycle_journeys:revisions_compare",
+                                        args=[journey.pk, first.pk, second.pk]))
+    assert compare.status_code == 200
+    page = compare.content.decode()
+    assert "Welcome to {{ shop_name }}" in page and "Second wording" in page
+
+
+def test_unpublishing_stops_the_journey(editor_client, client_class, outbox, after_commit):
+    editor_client.post(journey_url("add"), journey_form(action="action-publish"))
+    journey = Journey.objects.get()
+    response = editor_client.post(journey_url("unpublish", journey))
+    assert response.status_code == 302
+    send_welcome_to(client_class, "late@example.com", after_commit)
+    assert outbox == []
 
 
 @pytest.mark.parametrize("step, message", [
