@@ -1,0 +1,49 @@
+"""What a basket holds, priced for an email: its lines and total, in the basket's currency."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    product: object
+    quantity: int
+    price: Decimal | None
+
+
+@dataclass(frozen=True)
+class BasketSummary:
+    lines: list
+    currency: str
+    total: Decimal
+
+
+def unit_price(line):
+    """The price stored when the line was added, or the stock record's when tax was unknown."""
+    if line.price_incl_tax is not None:
+        return line.price_incl_tax
+    return line.stockrecord.price
+
+
+def basket_summary(basket):
+    """Summarize ``basket`` in one query; None without a basket or lines."""
+    if basket is None or basket.pk is None:
+        return None
+    lines = list(
+        basket.lines.select_related("product__parent", "stockrecord").order_by("pk")
+    )
+    if not lines:
+        return None
+    summary_lines = []
+    for line in lines:
+        price = unit_price(line)
+        summary_lines.append(SummaryLine(
+            product=line.product,
+            quantity=line.quantity,
+            price=None if price is None else price * line.quantity,
+        ))
+    return BasketSummary(
+        lines=summary_lines,
+        currency=lines[0].price_currency or lines[0].stockrecord.price_currency,
+        total=sum((line.price for line in summary_lines if line.price is not None), Decimal("0.00")),
+    )
