@@ -1,13 +1,19 @@
-"""Email-safe StreamField blocks: each renders table-free markup the base template lays out."""
+"""Email-safe StreamField blocks: markup that survives mail clients, styled by the base template."""
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.blocks import ImageChooserBlock
 
+from .basket_summary import basket_summary
+from .choosers import CategoryChooserBlock, ProductChooserBlock
 from .merge_tags import validate_merge_tags
+from .products import basket_products, category_best_sellers, fixed_products, recommended_products
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+LINK_HELP_TEXT = _("A full address (https://...), a path on the shop (/catalogue/) or a merge tag.")
 
 
 class MergeTagMixin:
@@ -36,29 +42,36 @@ class TextBlock(MergeTagMixin, blocks.RichTextBlock):
         template = "oscar_lifecycle/blocks/text.html"
 
 
+def validate_link(url):
+    """A link in an email must lead somewhere from a mail client: absolute, a shop path or a merge tag."""
+    validate_merge_tags(url)
+    url = url.strip()
+    if url and not url.startswith(("http://", "https://", "/", "{{")):
+        raise ValidationError(
+            _("Enter a full address starting with https://, a path starting with /, "
+              "or a merge tag such as {{ site_url }}.")
+        )
+
+
+def validate_fields(value, validators):
+    """Run ``validators`` ({field: validator}) on a StructBlock value; refuse it naming each field."""
+    errors = {}
+    for field, validate in validators.items():
+        try:
+            validate(value[field])
+        except ValidationError as error:
+            errors[field] = error
+    if errors:
+        raise StructBlockValidationError(block_errors=errors)
+
+
 class ButtonBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("text"))
-    url = blocks.CharBlock(
-        label=_("link"),
-        help_text=_('A full address (https://...), a path on the shop (/catalogue/) or a merge tag.'),
-    )
+    url = blocks.CharBlock(label=_("link"), help_text=LINK_HELP_TEXT)
 
     def clean(self, value):
         value = super().clean(value)
-        errors = {}
-        for field in ("text", "url"):
-            try:
-                validate_merge_tags(value[field])
-            except ValidationError as error:
-                errors[field] = error
-        url = value["url"].strip()
-        if "url" not in errors and not url.startswith(("http://", "https://", "/", "{{")):
-            errors["url"] = ValidationError(
-                _("Enter a full address starting with https://, a path starting with /, "
-                  "or a merge tag such as {{ site_url }}.")
-            )
-        if errors:
-            raise StructBlockValidationError(block_errors=errors)
+        validate_fields(value, {"text": validate_merge_tags, "url": validate_link})
         return value
 
     class Meta:
@@ -75,11 +88,159 @@ class DividerBlock(blocks.StaticBlock):
         template = "oscar_lifecycle/blocks/divider.html"
 
 
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("image"))
+    alt_text = blocks.CharBlock(
+        label=_("alternative text"),
+        help_text=_("What the image shows, for readers whose mail client hides images."),
+    )
+    link = blocks.CharBlock(label=_("link"), required=False, help_text=LINK_HELP_TEXT)
+
+    def clean(self, value):
+        value = super().clean(value)
+        validate_fields(value, {"alt_text": validate_merge_tags, "link": validate_link})
+        return value
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "oscar_lifecycle/blocks/image.html"
+
+
+class SpacerBlock(blocks.ChoiceBlock):
+    HEIGHTS = {"small": 16, "medium": 32, "large": 64}
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("small", _("Small")), ("medium", _("Medium")), ("large", _("Large"))],
+            default="medium",
+            **kwargs,
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["height"] = self.HEIGHTS[value]
+        return context
+
+    class Meta:
+        icon = "arrow-down"
+        label = _("Spacer")
+        template = "oscar_lifecycle/blocks/spacer.html"
+
+
+class TwoColumnsBlock(blocks.StructBlock):
+    left = TextBlock(label=_("left column"))
+    right = TextBlock(label=_("right column"))
+
+    class Meta:
+        icon = "grip"
+        label = _("Two columns")
+        help_text = _("Side by side on a computer, one above the other on a phone.")
+        template = "oscar_lifecycle/blocks/two_columns.html"
+
+
+class ProductGridBlock(blocks.StructBlock):
+    """Products from a source, in a grid; nothing at all when the source has none."""
+
+    class Source(models.TextChoices):
+        FIXED = "fixed", _("The products chosen below")
+        BASKET = "basket", _("The products in the contact's basket")
+        RECOMMENDATIONS = "recommendations", _("Recommendations for what the contact ordered or viewed")
+        CATEGORY_BEST_SELLERS = "category_best_sellers", _("Best sellers of the category chosen below")
+
+    # Pixels per column count: the 536px inside the email's padding, shared, less each cell's 16px.
+    IMAGE_WIDTHS = {1: 264, 2: 250, 3: 160}
+
+    heading = HeadingBlock(required=False, label=_("heading"))
+    source = blocks.ChoiceBlock(
+        label=_("products to show"),
+        choices=Source.choices,
+        default=Source.RECOMMENDATIONS,
+    )
+    products = blocks.ListBlock(
+        ProductChooserBlock(), label=_("chosen products"), default=[],
+        help_text=_("For \"The products chosen below\"."),
+    )
+    category = CategoryChooserBlock(
+        required=False, label=_("category"),
+        help_text=_("For \"Best sellers of the category chosen below\"."),
+    )
+    max_products = blocks.IntegerBlock(
+        label=_("at most this many products"), default=3, min_value=1, max_value=6
+    )
+    columns = blocks.ChoiceBlock(
+        label=_("columns"), choices=[("1", "1"), ("2", "2"), ("3", "3")], default="3"
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if value["source"] == self.Source.FIXED and not any(value["products"]):
+            errors["products"] = ValidationError(_("Choose at least one product to show."))
+        if value["source"] == self.Source.CATEGORY_BEST_SELLERS and value["category"] is None:
+            errors["category"] = ValidationError(_("Choose the category whose best sellers to show."))
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+    def products_for(self, value, context):
+        source, limit = value["source"], value["max_products"]
+        if source == self.Source.FIXED:
+            return fixed_products(value["products"], limit)
+        if source == self.Source.BASKET:
+            return basket_products(context.get("basket"), limit)
+        if source == self.Source.RECOMMENDATIONS:
+            return recommended_products(
+                order=context.get("order"), product=context.get("product"), limit=limit
+            )
+        return category_best_sellers(value["category"], limit)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        shown = self.products_for(value, context)
+        columns = int(value["columns"])
+        rows = [shown[start:start + columns] for start in range(0, len(shown), columns)]
+        if rows:
+            rows[-1] += [None] * (columns - len(rows[-1]))
+        image_width = self.IMAGE_WIDTHS[columns]
+        context.update({
+            "products": shown,
+            "rows": rows,
+            "cell_width": 100 // columns,
+            "image_width": image_width,
+            "thumbnail_geometry": f"{image_width * 2}x{image_width * 2}",
+        })
+        return context
+
+    class Meta:
+        icon = "grid"
+        label = _("Product grid")
+        template = "oscar_lifecycle/blocks/product_grid.html"
+
+
+class BasketLinesBlock(blocks.StaticBlock):
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["summary"] = basket_summary(context.get("basket"))
+        return context
+
+    class Meta:
+        icon = "table"
+        label = _("Basket lines")
+        admin_text = _("A table of the contact's basket: products, quantities, prices and the total.")
+        template = "oscar_lifecycle/blocks/basket_lines.html"
+
+
 class EmailBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = TextBlock()
     button = ButtonBlock()
     divider = DividerBlock()
+    image = ImageBlock()
+    spacer = SpacerBlock()
+    two_columns = TwoColumnsBlock()
+    product_grid = ProductGridBlock()
+    basket_lines = BasketLinesBlock()
 
     class Meta:
         min_num = 1
