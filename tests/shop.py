@@ -1,17 +1,27 @@
 """Shared factories: a small catalogue, journeys, and a shopper driving Oscar's real views."""
 
 from decimal import Decimal
+from io import BytesIO
 
+from django.core.files.images import ImageFile
 from django.urls import reverse
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
+from oscar.test.factories import create_order
+from PIL import Image
 
 from oscar_lifecycle.models import Journey, Step
 
+Basket = get_model("basket", "Basket")
+Category = get_model("catalogue", "Category")
 Country = get_model("address", "Country")
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
+ProductImage = get_model("catalogue", "ProductImage")
+ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 StockRecord = get_model("partner", "StockRecord")
+DefaultStrategy = get_class("partner.strategy", "Default")
 
 PASSWORD = "a-Long-test-passw0rd"
 
@@ -35,6 +45,46 @@ def create_catalogue(count=3):
         )
         products.append(product)
     return products
+
+
+def recommend(primary, *recommendations):
+    """``primary`` recommends ``recommendations``, the first one ranked highest."""
+    for ranking, recommendation in enumerate(reversed(recommendations), start=1):
+        ProductRecommendation.objects.create(primary=primary, recommendation=recommendation, ranking=ranking)
+
+
+def create_category(name, products=(), *, parent=None):
+    if parent is None:
+        category = Category.add_root(name=name, slug=name.lower())
+    else:
+        category = parent.add_child(name=name, slug=name.lower())
+    for product in products:
+        ProductCategory.objects.create(product=product, category=category)
+    return category
+
+
+def create_basket(*lines, owner=None):
+    """An open basket holding ``lines`` of (product, quantity), priced by Oscar's default strategy."""
+    basket = Basket.objects.create(owner=owner)
+    basket.strategy = DefaultStrategy()
+    for product, quantity in lines:
+        basket.add_product(product, quantity=quantity)
+    return basket
+
+
+def place_order(*lines, user=None):
+    """An order for ``lines`` of (product, quantity), placed by Oscar's test factory (its OrderCreator)."""
+    return create_order(basket=create_basket(*lines, owner=user), user=user)
+
+
+def image_file(name="picture.png", size=(800, 600)):
+    content = BytesIO()
+    Image.new("RGB", size, "#c0ffee").save(content, "PNG")
+    return ImageFile(content, name=name)
+
+
+def add_product_image(product):
+    return ProductImage.objects.create(product=product, original=image_file(f"product-{product.pk}.png"))
 
 
 def create_journey(name="Welcome", trigger="registration", *, steps=None, publish=True, **fields):
