@@ -187,6 +187,14 @@ class Command(BaseCommand):
                 body=[
                     ("heading", "Not sure where to start?"),
                     ("text", "<p>Our best sellers are a safe first cup.</p>"),
+                    ("product_grid", {
+                        "heading": "",
+                        "source": "category_best_sellers",
+                        "products": [],
+                        "category": Category.objects.get(name="Coffee", depth=1),
+                        "max_products": 3,
+                        "columns": "3",
+                    }),
                     ("button", {"text": "See the coffee", "url": "/catalogue/"}),
                 ],
             ),
