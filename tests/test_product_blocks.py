@@ -351,3 +351,29 @@ def test_a_product_grid_costs_the_same_queries_whatever_its_size(source, count, 
 
     assert len(tiles(html)) == count
     assert len(re.findall(r'<img [^>]*class="product-image"', html)) == count
+
+
+def test_shop_data_that_looks_like_a_merge_tag_is_shown_as_it_is():
+    mug, kettle = create_catalogue(2)
+    mug.title = "The {{ email }} mug"
+    mug.save()
+    basket = create_basket((mug, 1), (kettle, 1))
+    journey = create_journey(steps=[{"body": [grid("basket"), ("basket_lines", None)]}])
+    contact = contact_for("ana@example.com")
+
+    rendered = render_step(journey.steps.get(), contact, enrollment=Enrollment(contact=contact, basket=basket))
+
+    assert titles(rendered.html) == ["The {{ email }} mug", "Product 2"], "merge tags never read shop data"
+    assert "ana@example.com" not in rendered.html.split('class="footer"')[0]
+    assert "The {{ email }} mug" in rendered.text
+
+
+def test_the_text_part_keeps_table_cells_apart():
+    kettle, dripper = create_catalogue(2)
+    journey = create_journey(steps=[{"body": [("basket_lines", None)]}])
+    contact = contact_for("ana@example.com")
+    basket = create_basket((kettle, 2), (dripper, 1))
+
+    text = render_step(journey.steps.get(), contact, enrollment=Enrollment(contact=contact, basket=basket)).text
+
+    assert re.search(r"Product 1 \(https://shop\.test/\S+\)\s{2,}2\s{2,}€20\.00", text), text

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "tr", "table", "ul", "ol", "hr", "br"}
 SKIPPED_TAGS = {"style", "head", "title", "script"}
+CELL_TAGS = {"td", "th"}
 
 
 class _TextExtractor(HTMLParser):
@@ -34,6 +35,8 @@ class _TextExtractor(HTMLParser):
                 self.parts.append(f" ({href})")
         elif tag in BLOCK_TAGS:
             self.parts.append("\n\n")
+        elif tag in CELL_TAGS:
+            self.parts.append("   ")
 
     def handle_data(self, data):
         if not self.skipping:
