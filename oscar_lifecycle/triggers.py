@@ -15,8 +15,6 @@ from .exceptions import LifecycleConfigurationError, UnknownTrigger
 class Trigger:
     name = ""
     label = ""
-    # What the receiver hands to the enrollment: "order", "basket", "product" or None.
-    subject = None
 
 
 class RegistrationTrigger(Trigger):
@@ -27,7 +25,6 @@ class RegistrationTrigger(Trigger):
 class OrderPlacedTrigger(Trigger):
     name = "order_placed"
     label = _("Order placed (Oscar's order_placed)")
-    subject = "order"
 
 
 def registered_triggers():

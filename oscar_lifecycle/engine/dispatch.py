@@ -26,6 +26,8 @@ from .send import send_rendered
 
 logger = logging.getLogger(__name__)
 
+REASON_LENGTH = Enrollment._meta.get_field("reason").max_length
+SUBJECT_LENGTH = Message._meta.get_field("subject").max_length
 ADVANCED_FIELDS = ["state", "next_step", "next_run_at", "reason", "claim_token", "claimed_at", "ended_at"]
 
 
@@ -83,7 +85,7 @@ class _Batch:
 
 def _end(enrollment, state, reason, now):
     enrollment.state = state
-    enrollment.reason = reason
+    enrollment.reason = reason[:REASON_LENGTH]
     enrollment.next_step = None
     enrollment.next_run_at = None
     enrollment.ended_at = now
@@ -126,7 +128,7 @@ def _send(enrollment, step, message, batch):
                 message = Message.objects.create(
                     enrollment=enrollment, step=step, journey=enrollment.journey, contact=contact,
                     category=enrollment.journey.category, status=Message.Status.SENDING,
-                    to_email=contact.email, subject=rendered.subject, attempts=1,
+                    to_email=contact.email, subject=rendered.subject[:SUBJECT_LENGTH], attempts=1,
                 )
         except IntegrityError:
             _end(enrollment, Enrollment.State.HELD, "a message for this step already exists", now)
@@ -134,7 +136,7 @@ def _send(enrollment, step, message, batch):
     else:
         message.status = Message.Status.SENDING
         message.attempts += 1
-        message.subject = rendered.subject
+        message.subject = rendered.subject[:SUBJECT_LENGTH]
         message.save(update_fields=["status", "attempts", "subject"])
 
     try:
@@ -216,14 +218,17 @@ def _process(enrollment, batch):
         quiet_until = quiet_hours_end(now, shop_settings.quiet_hours_start, shop_settings.quiet_hours_end)
         if quiet_until is not None:
             enrollment.next_run_at = quiet_until
-            enrollment.reason = f"deferred by quiet hours until {timezone.localtime(quiet_until):%Y-%m-%d %H:%M %Z}"
+            enrollment.reason = (
+                f"deferred by quiet hours until {timezone.localtime(quiet_until):%Y-%m-%d %H:%M %Z}"
+            )
             return "deferred"
         allowed_from = batch.pressure.allowed_from(enrollment.contact_id, now)
         if allowed_from > now:
             enrollment.next_run_at = allowed_from
             enrollment.reason = (
-                f"deferred by the pressure cap ({batch.pressure.cap} marketing emails per "
-                f"{batch.pressure.window}) until {allowed_from:%Y-%m-%d %H:%M %Z}"
+                f"deferred by the pressure cap ({batch.pressure.cap} marketing emails in "
+                f"{batch.pressure.window.days} days) until "
+                f"{timezone.localtime(allowed_from):%Y-%m-%d %H:%M %Z}"
             )
             return "deferred"
 
