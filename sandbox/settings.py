@@ -14,6 +14,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 SITE_ID = 1
 
 INSTALLED_APPS = [
+    # First, so that its translations win over Oscar's and Wagtail's for the same words.
+    "oscar_lifecycle",
     *oscar.INSTALLED_APPS,
     "sorl.thumbnail",
     "wagtail.contrib.forms",
@@ -32,7 +34,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "anymail",
-    "oscar_lifecycle",
     "sandbox.demo",
 ]
 

@@ -118,18 +118,28 @@ def test_a_french_editor_sees_the_refusal_in_french(client):
 
 
 def read_po(path):
-    """{msgid: msgstr} of a .po file (the catalogue has no plurals or contexts)."""
-    entries = {}
+    """The entries of a .po file: (context, msgid, msgid_plural, [msgstr, ...])."""
+    entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fields, key = {}, None
         for line in block.splitlines():
-            if line.startswith(("msgid ", "msgstr ")):
+            if line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr")):
                 key, _, line = line.partition(" ")
             if line.startswith('"') and key:
                 fields[key] = fields.get(key, "") + ast.literal_eval(line)
         if fields.get("msgid"):
-            entries[fields["msgid"]] = fields["msgstr"]
+            translations = [fields[key] for key in sorted(fields) if key.startswith("msgstr")]
+            entries.append((fields.get("msgctxt"), fields["msgid"], fields.get("msgid_plural"), translations))
     return entries
+
+
+def compiled(mo, context, msgid, plural):
+    """What the compiled catalogue answers for an entry, one string per plural form."""
+    if plural:
+        return [mo.ngettext(msgid, plural, 1), mo.ngettext(msgid, plural, 2)]
+    if context:
+        return [mo.pgettext(context, msgid)]
+    return [mo.gettext(msgid)]
 
 
 def test_every_string_is_translated_and_the_committed_mo_matches_the_po():
@@ -137,7 +147,7 @@ def test_every_string_is_translated_and_the_committed_mo_matches_the_po():
     with (CATALOGUE / "django.mo").open("rb") as mo_file:
         mo = gettext.GNUTranslations(mo_file)
     assert len(po) > 150
-    assert [msgid for msgid, msgstr in po.items() if not msgstr] == [], "untranslated"
+    assert [msgid for _, msgid, _, msgstrs in po if not all(msgstrs)] == [], "untranslated"
     assert "#, fuzzy" not in (CATALOGUE / "django.po").read_text(encoding="utf-8")
-    stale = [msgid for msgid, msgstr in po.items() if mo.gettext(msgid) != msgstr]
+    stale = [msgid for context, msgid, plural, msgstrs in po if compiled(mo, context, msgid, plural) != msgstrs]
     assert stale == [], "run msgfmt -c -o django.mo django.po in oscar_lifecycle/locale/fr/LC_MESSAGES"

@@ -9,7 +9,7 @@ import html
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MERGE_TAGS = (
     "first_name",
@@ -45,8 +45,11 @@ def validate_merge_tags(text):
     refused = invalid_tags(text)
     if refused:
         raise ValidationError(
-            _("%(tags)s is not a merge tag. Use one of: %(allowed)s, optionally with "
-              '|default:"text".'),
+            ngettext(
+                '%(tags)s is not a merge tag. Use one of: %(allowed)s, optionally with |default:"text".',
+                '%(tags)s are not merge tags. Use one of: %(allowed)s, optionally with |default:"text".',
+                len(refused),
+            ),
             code="invalid_merge_tag",
             params={
                 "tags": ", ".join(refused),

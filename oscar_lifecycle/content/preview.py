@@ -1,8 +1,24 @@
 """Render every step of a journey (saved or as the editor is typing it) for the preview panel."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from ..models import LifecycleSettings
 from .render import render_step
 from .samples import sample_enrollment
+
+
+def wait_description(hours):
+    """'2 days, 1 hour after the trigger', or 'as soon as the trigger fires'."""
+    days, hours = divmod(hours, 24)
+    parts = []
+    if days:
+        parts.append(ngettext("%(count)s day", "%(count)s days", days) % {"count": days})
+    if hours:
+        parts.append(ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours})
+    if not parts:
+        return _("as soon as the trigger fires")
+    return _("%(wait)s after the trigger") % {"wait": ", ".join(parts)}
 
 
 def journey_preview_context(journey, mode_name):
@@ -23,8 +39,7 @@ def journey_preview_context(journey, mode_name):
         previews.append({
             "number": number,
             "step": step,
-            "days": elapsed_hours // 24,
-            "hours": elapsed_hours % 24,
+            "wait": wait_description(elapsed_hours),
             "rendered": rendered,
             "error": error,
         })

@@ -86,6 +86,7 @@ def render_step(step, contact, *, enrollment=None, shop_settings=None, inert_lin
                 "body": body_html,
                 "shop_name": values["shop_name"],
                 "postal_address": shop_settings.postal_address,
+                "LANGUAGE_CODE": translation.get_language(),
                 "unsubscribe_url": values["unsubscribe_url"],
             },
         )

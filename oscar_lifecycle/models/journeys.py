@@ -18,7 +18,7 @@ from wagtail.models import (
 from ..conditions import condition_choices, goal_choices
 from ..content.blocks import EmailBodyBlock
 from ..content.merge_tags import validate_merge_tags
-from ..triggers import get_trigger, trigger_choices
+from ..triggers import registered_triggers, trigger_choices
 
 
 class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
@@ -71,8 +71,10 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
 
     def clean(self):
         super().clean()
-        if self.trigger:
-            get_trigger(self.trigger, error_class=ValidationError)
+        if self.trigger and self.trigger not in registered_triggers():
+            raise ValidationError({"trigger": _(
+                "Unknown trigger “%(name)s”. Choose one of: %(known)s."
+            ) % {"name": self.trigger, "known": ", ".join(sorted(registered_triggers()))}})
 
     @property
     def is_marketing(self):

@@ -5,7 +5,9 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,18 @@ class TimelineEntry:
     at: datetime
     kind: str
     text: str
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
+
+
+KIND_LABELS = {
+    "enrollment": gettext_lazy("Journey"),
+    "message": gettext_lazy("Email"),
+    "consent": gettext_lazy("Consent"),
+    "order": gettext_lazy("Order"),
+}
 
 
 def contact_timeline(contact):
@@ -27,7 +41,8 @@ def contact_timeline(contact):
                 text += f" ({enrollment.reason})"
             entries.append(TimelineEntry(enrollment.ended_at, "enrollment", text))
     for message in contact.messages.all():
-        text = f"{message.get_status_display()}: “{message.subject}”"
+        text = _("%(status)s: “%(subject)s”") % {
+            "status": message.get_status_display(), "subject": message.subject}
         if message.reason:
             text += f" ({message.reason})"
         entries.append(TimelineEntry(message.sent_at or message.created_at, "message", text))
@@ -40,7 +55,7 @@ def contact_timeline(contact):
     if contact.user_id:
         placed_by_contact |= Q(user_id=contact.user_id)
     for order in get_model("order", "Order").objects.filter(placed_by_contact):
-        text = _("Order %(number)s: %(total)s %(currency)s") % {
-            "number": order.number, "total": order.total_incl_tax, "currency": order.currency}
+        text = _("Order %(number)s: %(total)s") % {
+            "number": order.number, "total": currency(order.total_incl_tax, order.currency)}
         entries.append(TimelineEntry(order.date_placed, "order", text))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
