@@ -9,8 +9,11 @@ from tests import shop
 @pytest.fixture(autouse=True)
 def wagtail_root(request):
     """What Wagtail's migrations would create (the suite runs with --nomigrations):
-    the default locale, the root page and the default site."""
-    if request.node.get_closest_marker("django_db") is None:
+    the default locale, the root page and the default site, for every test that uses the database:
+    marked django_db, or asking for db, transactional_db or live_server (the last two empty the
+    tables after each test, so this runs again for the next)."""
+    uses_database = not {"db", "transactional_db", "live_server"}.isdisjoint(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not uses_database:
         return
     request.getfixturevalue("_django_db_helper")
     from wagtail.models import Locale, Page, Site
