@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from oscar_lifecycle.contacts import contact_for, unsubscribe
 from oscar_lifecycle.engine.dispatch import dispatch_due
-from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Contact
 from tests.shop import checkout, create_journey, register
 

@@ -8,7 +8,8 @@ from .send_test import SendTestView
 
 STEP_PANELS = [
     FieldRowPanel([FieldPanel("delay_days"), FieldPanel("delay_hours")], heading=_("Wait")),
-    FieldRowPanel([FieldPanel("condition"), FieldPanel("on_condition_fail")], heading=_("Condition")),
+    FieldPanel("condition"),
+    FieldPanel("on_condition_fail"),
     FieldPanel("subject"),
     FieldPanel("preheader"),
     FieldPanel("body"),
