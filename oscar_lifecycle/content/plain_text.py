@@ -44,8 +44,10 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(html):
+    """The text of ``html``'s body (the head, with its styles, says nothing to a reader)."""
+    body_start = html.find("<body")
     extractor = _TextExtractor()
-    extractor.feed(html)
+    extractor.feed(html[body_start:] if body_start >= 0 else html)
     extractor.close()
     text = "".join(extractor.parts)
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
