@@ -74,3 +74,19 @@ def test_relational_mail_is_exempt_from_the_cap(capped, outbox):
     dispatch_due()
 
     assert [email.subject for email in outbox] == ["Your account"]
+
+
+def test_deleting_a_journey_keeps_its_sent_mail_counting_towards_the_cap(capped, outbox):
+    first = create_journey("Deleted later", steps=[{"delay_hours": 0}])
+    create_journey("Second", steps=[{"delay_hours": 0}])
+    enroll("registration", contact_for("counted@example.com"))
+    dispatch_due()
+    assert len(outbox) == 2
+    first.delete()
+
+    create_journey("Third", trigger="order_placed", steps=[{"delay_hours": 0}])
+    enroll("order_placed", contact_for("counted@example.com"))
+    report = dispatch_due()
+
+    assert report.outcomes == {"deferred": 1}
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 2

@@ -19,8 +19,9 @@ class Message(models.Model):
         SKIPPED = "skipped", _("Skipped (condition not met)")
         HELD = "held", _("Outcome unknown, held for review")
 
+    # SET_NULL: deleting a journey (and its enrollments) keeps the log and the pressure history.
     enrollment = models.ForeignKey(
-        Enrollment, null=True, on_delete=models.CASCADE, related_name="messages"
+        Enrollment, null=True, on_delete=models.SET_NULL, related_name="messages"
     )
     step = models.ForeignKey(
         Step, null=True, on_delete=models.SET_NULL, related_name="messages", verbose_name=_("step")
