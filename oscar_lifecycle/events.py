@@ -32,11 +32,18 @@ def _after_commit(description, function):
     transaction.on_commit(partial(_run_logged, description, function))
 
 
-def _registered(user, locale):
+def _remember_language(contact, language, update_fields):
+    """The shopper's language (of their request) is the contact's until one is known."""
+    if language and not contact.locale:
+        contact.locale = language
+        update_fields.append("locale")
+    if update_fields:
+        contact.save(update_fields=update_fields)
+
+
+def _registered(user, language):
     contact = contact_for(user.email, user=user)
-    if locale and not contact.locale:
-        contact.locale = locale
-        contact.save(update_fields=["locale"])
+    _remember_language(contact, language, [])
     enroll("registration", contact)
 
 
@@ -47,13 +54,13 @@ def user_registered(user):
     )
 
 
-def _order_placed(order):
+def _order_placed(order, language):
     contact = contact_for(order.email, user=order.user)
     contact.last_order_at = order.date_placed
-    contact.save(update_fields=["last_order_at"])
+    _remember_language(contact, language, ["last_order_at"])
     exit_for_goal(ORDER_PLACED_GOAL, contact)
     enroll("order_placed", contact, order=order)
 
 
 def order_placed(order):
-    _after_commit(f"order {order.number}", partial(_order_placed, order))
+    _after_commit(f"order {order.number}", partial(_order_placed, order, translation.get_language()))

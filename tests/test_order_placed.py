@@ -82,3 +82,11 @@ def test_reentry_policy(client, catalogue, after_commit):
 
     assert Enrollment.objects.filter(journey__name="Once").count() == 1
     assert Enrollment.objects.filter(journey__name="Always").count() == 2
+
+
+def test_a_guest_gets_the_language_they_shopped_in(client, catalogue, after_commit):
+    create_journey("Thank you", trigger="order_placed", steps=[{"delay_days": 2}])
+    client.cookies["django_language"] = "fr"
+    with after_commit():
+        checkout(client, catalogue[0], guest_email="invitee@example.fr")
+    assert Contact.objects.get(email="invitee@example.fr").locale == "fr"
