@@ -134,3 +134,44 @@ def test_concurrent_runners_send_each_step_once(outbox, settings):
     assert Enrollment.objects.filter(state=Enrollment.State.COMPLETED).count() == 60, (
         "no two runners worked on the same enrollment"
     )
+
+
+@pytest.mark.django_db
+def test_a_failing_step_sent_receiver_neither_blocks_nor_repeats_the_journey(outbox, caplog):
+    from oscar_lifecycle.signals import step_sent
+
+    def broken_receiver(**kwargs):
+        raise RuntimeError("analytics is down")
+
+    step_sent.connect(broken_receiver)
+    try:
+        create_journey(steps=[{"delay_hours": 0, "subject": "One"}, {"delay_hours": 0, "subject": "Two"}])
+        enroll("registration", contact_for("observed@example.com"))
+        dispatch_due()
+        dispatch_due()
+    finally:
+        step_sent.disconnect(broken_receiver)
+
+    assert [email.subject for email in outbox] == ["One", "Two"]
+    assert "analytics is down" in caplog.text
+
+
+@pytest.mark.django_db
+def test_one_broken_enrollment_is_held_and_the_rest_of_the_batch_goes_out(outbox, monkeypatch):
+    from oscar_lifecycle import conditions
+
+    class Exploding(conditions.Condition):
+        name = "exploding"
+
+        def is_met(self, enrollment):
+            raise RuntimeError("condition bug")
+
+    monkeypatch.setitem(conditions.CONDITIONS, "exploding", Exploding())
+    create_journey("Broken", steps=[{"delay_hours": 0, "condition": "exploding"}])
+    create_journey("Fine", steps=[{"delay_hours": 0, "subject": "Fine"}])
+    enroll("registration", contact_for("both@example.com"))
+
+    assert dispatch_due().outcomes == {"held": 1, "sent": 1}
+    assert [email.subject for email in outbox] == ["Fine"]
+    broken = Enrollment.objects.get(journey__name="Broken")
+    assert (broken.state, broken.reason) == (Enrollment.State.HELD, "dispatch failed: condition bug")

@@ -167,7 +167,10 @@ def _send(enrollment, step, message, batch):
     message.save(update_fields=["status", "sent_at", "esp_message_id", "reason"])
     if enrollment.journey.is_marketing:
         batch.pressure.record(contact.pk, sent_at)
-    step_sent.send(sender=Message, message=message)
+    for receiver, error in step_sent.send_robust(sender=Message, message=message):
+        if error is not None:
+            logger.error("A step_sent receiver (%r) failed for message %s", receiver, message.pk,
+                         exc_info=error)
     _advance(enrollment, batch, step, now)
     return "sent"
 
@@ -241,7 +244,14 @@ def dispatch_batch(enrollments, now):
     batch = _Batch(enrollments, now)
     outcomes = Counter()
     for enrollment in enrollments:
-        outcomes[_process(enrollment, batch)] += 1
+        try:
+            outcome = _process(enrollment, batch)
+        except Exception as error:
+            # One broken enrollment must not stop the batch, nor come back every lease forever.
+            logger.exception("Dispatching enrollment %s failed", enrollment.pk)
+            _end(enrollment, Enrollment.State.HELD, f"dispatch failed: {error}", batch.now)
+            outcome = "held"
+        outcomes[outcome] += 1
         enrollment.claim_token = None
         enrollment.claimed_at = None
     # exit_for_goal() clears the claim of rows it ends: those keep their exit.
