@@ -1,7 +1,9 @@
 from collections.abc import Sequence
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
+from django.utils import translation
 
 from tests import shop
 
@@ -23,6 +25,15 @@ def wagtail_root(request):
         root = Page.add_root(title="Root", slug="root")
         home = root.add_child(title="Home", slug="home")
         Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware leaves
+    the thread in the language it asked for (a French shopper's checkout, say)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
