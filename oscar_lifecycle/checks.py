@@ -1,7 +1,7 @@
 """System checks: configuration mistakes a shop would otherwise find in production."""
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 from .conf import lifecycle_setting
 from .exceptions import LifecycleConfigurationError
@@ -15,6 +15,30 @@ def check_triggers(app_configs, **kwargs):
     except LifecycleConfigurationError as error:
         return [Error(str(error), id="oscar_lifecycle.E001")]
     return []
+
+
+@register(Tags.database)
+def check_journey_triggers(app_configs, databases=None, **kwargs):
+    """A live journey whose trigger left OSCAR_LIFECYCLE['TRIGGERS'] would never enroll anyone."""
+    if not databases:
+        return []
+    from .models import Journey
+
+    try:
+        known = registered_triggers()
+    except LifecycleConfigurationError:
+        return []
+    return [
+        Warning(
+            f"Journey {name!r} is live but its trigger {trigger!r} is not in "
+            "OSCAR_LIFECYCLE['TRIGGERS']: nobody will enter it.",
+            hint="Add the trigger back to the setting, or unpublish the journey.",
+            id="oscar_lifecycle.W005",
+        )
+        for name, trigger in Journey.objects.filter(live=True)
+        .exclude(trigger__in=list(known))
+        .values_list("name", "trigger")
+    ]
 
 
 @register()

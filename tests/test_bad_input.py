@@ -69,3 +69,15 @@ def test_an_unknown_setting_names_the_setting_to_add():
 
     with pytest.raises(Exception, match=r"OSCAR_LIFECYCLE\['NO_SUCH'\]"):
         lifecycle_setting("NO_SUCH")
+
+
+def test_a_live_journey_whose_trigger_left_the_settings_is_reported(settings):
+    create_journey("Orphan", trigger="order_placed")
+    settings.OSCAR_LIFECYCLE = {"TRIGGERS": ["oscar_lifecycle.triggers.RegistrationTrigger"]}
+
+    warnings = [message for message in run_checks(databases=["default"]) if message.id == "oscar_lifecycle.W005"]
+
+    assert [warning.msg for warning in warnings] == [
+        "Journey 'Orphan' is live but its trigger 'order_placed' is not in "
+        "OSCAR_LIFECYCLE['TRIGGERS']: nobody will enter it."
+    ]
