@@ -21,13 +21,14 @@ from .claim import claim_due
 from .gates import suppression_reason
 from .pressure import PressureLedger
 from .quiet_hours import quiet_hours_end
-from .translations import TranslatedSteps, language_of
 from .send import send_rendered
+from .translations import TranslatedSteps, language_of
 
 logger = logging.getLogger(__name__)
 
 REASON_LENGTH = Enrollment._meta.get_field("reason").max_length
 SUBJECT_LENGTH = Message._meta.get_field("subject").max_length
+MESSAGE_REASON_LENGTH = Message._meta.get_field("reason").max_length
 ADVANCED_FIELDS = ["state", "next_step", "next_run_at", "reason", "claim_token", "claimed_at", "ended_at"]
 
 
@@ -50,7 +51,6 @@ class _Batch:
 
     def __init__(self, enrollments, now):
         self.now = now
-        self.enrollments = enrollments
         journeys = Journey.objects.filter(
             pk__in={enrollment.journey_id for enrollment in enrollments}
         ).select_related("locale").prefetch_related("steps")
@@ -147,7 +147,7 @@ def _send(enrollment, step, message, batch):
         )
     except Exception as error:
         logger.warning("Sending message %s failed (attempt %s): %s", message.pk, message.attempts, error)
-        message.reason = f"{type(error).__name__}: {error}"[:255]
+        message.reason = f"{type(error).__name__}: {error}"[:MESSAGE_REASON_LENGTH]
         if message.attempts >= lifecycle_setting("MAX_SEND_ATTEMPTS"):
             message.status = Message.Status.UNDELIVERABLE
             message.save(update_fields=["status", "reason"])
@@ -156,7 +156,7 @@ def _send(enrollment, step, message, batch):
         message.status = Message.Status.FAILED
         message.save(update_fields=["status", "reason"])
         enrollment.next_run_at = now + lifecycle_setting("RETRY_DELAY")
-        enrollment.reason = f"send failed, retrying: {message.reason}"[:255]
+        enrollment.reason = f"send failed, retrying: {message.reason}"[:REASON_LENGTH]
         return "retrying"
 
     sent_at = timezone.now()
