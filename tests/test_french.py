@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 import oscar_lifecycle
@@ -25,7 +24,7 @@ from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Contact, Journey, LifecycleSettings
 from oscar_lifecycle.tracking.tokens import unsubscribe_token
 from tests.admin import journey_form, journey_url, step_form
-from tests.shop import create_journey
+from tests.shop import create_journey, publish_translation
 
 NBSP = "\u00a0"
 CATALOGUE = Path(oscar_lifecycle.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
@@ -41,11 +40,7 @@ def contact_speaking(email, language):
 @pytest.mark.django_db
 def test_a_french_contact_gets_the_footer_in_french(outbox):
     journey = create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"}])
-    french = journey.copy_for_translation(Locale.objects.create(language_code="fr"))
-    (step,) = french.ordered_steps()
-    step.subject = "Bienvenue"
-    french.save()
-    french.save_revision().publish()
+    publish_translation(journey, "fr", [{"subject": "Bienvenue"}])
     enroll("registration", contact_speaking("marie@example.fr", "fr"))
     enroll("registration", contact_speaking("mary@example.com", "en"))
 

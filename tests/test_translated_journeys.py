@@ -1,13 +1,12 @@
 """A contact receives a journey in their language where the journey has a published translation."""
 
 import pytest
-from wagtail.models import Locale
 
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment
-from tests.shop import create_journey
+from tests.shop import create_journey, publish_translation
 
 pytestmark = pytest.mark.django_db
 
@@ -16,15 +15,10 @@ pytestmark = pytest.mark.django_db
 def welcome_in_french():
     journey = create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"},
                                     {"delay_hours": 0, "subject": "Second"}])
-    french = journey.copy_for_translation(Locale.objects.create(language_code="fr"))
-    french.name = "Bienvenue"
-    first, second = french.ordered_steps()
-    first.subject = "Bienvenue"
-    first.body = [("heading", "Bonjour {{ first_name|default:\"à vous\" }}")]
-    second.subject = "Deuxième"
-    french.save()
-    french.save_revision().publish()
-    return french
+    return publish_translation(journey, "fr", [
+        {"subject": "Bienvenue", "body": [("heading", "Bonjour {{ first_name|default:\"à vous\" }}")]},
+        {"subject": "Deuxième"},
+    ])
 
 
 def enroll_contact(email, locale):
