@@ -8,7 +8,6 @@ from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import create_order
 from PIL import Image
-from wagtail.models import Locale
 
 from oscar_lifecycle.models import Journey, Step
 
@@ -107,18 +106,6 @@ def create_journey(name="Welcome", trigger="registration", *, steps=None, publis
     if publish:
         journey.save_revision().publish()
     return journey
-
-
-def publish_translation(journey, language, steps):
-    """Publish ``journey``'s translation into ``language``; ``steps``: dicts of Step fields, in order."""
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    translation = journey.copy_for_translation(locale)
-    for step, fields in zip(translation.ordered_steps(), steps):
-        for field, value in fields.items():
-            setattr(step, field, value)
-    translation.save()
-    translation.save_revision().publish()
-    return translation
 
 
 def register(client, email):

@@ -24,7 +24,8 @@ from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Contact, Journey, LifecycleSettings
 from oscar_lifecycle.tracking.tokens import unsubscribe_token
 from tests.admin import journey_form, journey_url, step_form
-from tests.shop import create_journey, publish_translation
+from sandbox.demo.translations import publish_translation
+from tests.shop import create_journey
 
 NBSP = "\u00a0"
 CATALOGUE = Path(oscar_lifecycle.__file__).parent / "locale" / "fr" / "LC_MESSAGES"

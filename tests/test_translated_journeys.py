@@ -6,7 +6,8 @@ from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment
-from tests.shop import create_journey, publish_translation
+from sandbox.demo.translations import publish_translation
+from tests.shop import create_journey
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from oscar.core.loading import get_class, get_model
 from wagtail.models import Locale
 
 from oscar_lifecycle.models import Journey, Step
+from sandbox.demo.translations import publish_translation
 
 Basket = get_model("basket", "Basket")
 Category = get_model("catalogue", "Category")
@@ -244,15 +245,8 @@ class Command(BaseCommand):
         return journey
 
     def french_translation(self, journey, translated_steps):
-        french, _ = Locale.objects.get_or_create(language_code="fr")
-        if journey.has_translation(french):
-            return
-        translation = journey.copy_for_translation(french)
-        for step, words in zip(translation.ordered_steps(), translated_steps):
-            for field, value in words.items():
-                setattr(step, field, value)
-        translation.save()
-        translation.save_revision().publish()
+        if not journey.get_translations().filter(locale__language_code="fr").exists():
+            publish_translation(journey, "fr", translated_steps)
 
 
 def best_sellers_grid(category):
