@@ -14,8 +14,11 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
-# Migrates SQLite, loads demo data, then serves the shop with the lifecycle
-# runner beside it (no broker needed). Ctrl-C stops both.
+# Migrates SQLite, loads demo data (and indexes the catalogue for Oscar's
+# search-backed pages), then serves the shop on HOST with the lifecycle runner
+# beside it (no broker needed). Ctrl-C stops both. Settings read HOST from
+# SANDBOX_HOST, so links in emails point where runserver listens.
+sandbox: export SANDBOX_HOST = $(HOST)
 sandbox: install
 	$(PYTHON) sandbox/manage.py migrate --noinput -v0
 	$(PYTHON) sandbox/manage.py lifecycle_demo_data

@@ -10,7 +10,20 @@ SANDBOX_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "sandbox-only-not-secret")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+# Where runserver listens: `make sandbox HOST=...` passes its HOST here, in runserver's own
+# form ("[address:]port"), so that links in emails and the Wagtail admin point at it. Bound to
+# every interface (0.0.0.0, [::]), the links say localhost and any Host is accepted; to get
+# links another machine can open, give HOST that machine's view of yours (HOST=192.168.1.20:8000).
+SANDBOX_HOST = os.environ.get("SANDBOX_HOST", "127.0.0.1:8000")
+_address, _, _port = SANDBOX_HOST.rpartition(":")
+_every_interface = _address in ("0", "0.0.0.0", "[::]")
+_link_host = "localhost" if _every_interface else (_address or "127.0.0.1")
+SANDBOX_URL = f"http://{_link_host}:{_port}"
+if _every_interface:
+    ALLOWED_HOSTS = ["*"]
+else:
+    ALLOWED_HOSTS = list(dict.fromkeys([_link_host, "127.0.0.1", "localhost", "testserver"]))
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -75,10 +88,11 @@ TEMPLATES = [
     }
 ]
 
+SANDBOX_DB = Path(os.environ.get("SANDBOX_DB", SANDBOX_DIR / "db.sqlite3"))
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SANDBOX_DB", str(SANDBOX_DIR / "db.sqlite3")),
+        "NAME": str(SANDBOX_DB),
         "OPTIONS": {"timeout": 20},
     }
 }
@@ -89,7 +103,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+# Oscar's catalogue pages list products from a Haystack index: the simple backend cannot
+# filter, so every page said "0 results". Whoosh keeps its index in files beside the
+# database (sandbox/db.whoosh/), filled by lifecycle_demo_data, then kept up to date by
+# Oscar's real-time signal processor as products are edited in the dashboard.
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": str(SANDBOX_DB.with_suffix(".whoosh")),
+    }
+}
+# Whoosh has no query facets (Oscar's price ranges): Oscar drops them for Whoosh anyway, and
+# asking for them only prints "Whoosh does not handle query faceting" on every start.
+OSCAR_SEARCH_FACETS = {**OSCAR_SEARCH_FACETS, "queries": {}}  # noqa: F405  (from oscar.defaults)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -104,7 +130,7 @@ MEDIA_ROOT = SANDBOX_DIR / "media"
 
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_SITE_NAME = "Lifecycle sandbox"
-WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+WAGTAILADMIN_BASE_URL = SANDBOX_URL
 WAGTAIL_I18N_ENABLED = True  # editors translate journeys with simple_translation
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -129,7 +155,7 @@ DEFAULT_FROM_EMAIL = "Lifecycle Sandbox <shop@sandbox.example>"
 ANYMAIL = {"WEBHOOK_SECRET": "sandbox:sandbox"}
 
 OSCAR_LIFECYCLE = {
-    "SITE_URL": "http://127.0.0.1:8000",
+    "SITE_URL": SANDBOX_URL,
     "RUNNER_INTERVAL": 5,
 }
 

@@ -23,6 +23,9 @@ if os.environ.get("LIFECYCLE_TEST_DB") == "postgresql":
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
+# Nothing is indexed: the products tests create would outlive each test's rollback in a search
+# index. test_sandbox_shop.py gives the sandbox's own backend an index in a temporary folder.
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 OSCAR_LIFECYCLE = {"SITE_URL": "https://shop.test"}

@@ -1,14 +1,19 @@
 """Load the sandbox's demo shop: catalogue, customers with past orders, an admin, journeys.
 
 Idempotent: each object is looked up by a natural key first, so running it
-twice changes nothing.
+twice changes nothing. It ends by updating the search index, which is what
+Oscar's catalogue pages list, and by pointing the Site at the sandbox's address.
 """
 
 import os
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -71,6 +76,11 @@ class Command(BaseCommand):
         self.load_admin()
         self.load_customers(products)
         self.load_journeys()
+        self.point_site_at_sandbox()
+        # Oscar's browse and category pages show what the Haystack index holds. The real-time
+        # signal processor indexed each new product before its category and price existed, so
+        # index the whole catalogue now (and drop what the database no longer has).
+        call_command("update_index", remove=True, verbosity=0)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Product.objects.count()} products in "
             f"{Category.objects.count()} categories, {Order.objects.count()} orders, "
@@ -125,6 +135,11 @@ class Command(BaseCommand):
                         recommendation=shelf[(index + step) % len(shelf)],
                         defaults={"ranking": 10 - ranking},
                     )
+
+    def point_site_at_sandbox(self):
+        """Oscar's own mails (order confirmation, password reset) link to the Site's domain."""
+        domain = urlsplit(settings.SANDBOX_URL).netloc
+        Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Lifecycle sandbox"})
 
     def load_admin(self):
         User = get_user_model()
