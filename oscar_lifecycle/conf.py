@@ -35,12 +35,16 @@ DEFAULTS = {
     # An ESP error is retried this many times in all, RETRY_DELAY apart.
     "MAX_SEND_ATTEMPTS": 5,
     "RETRY_DELAY": timedelta(minutes=5),
+    # Activities (what shoppers did) the runner turns into enrollments per transaction.
+    "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.
     "RUNNER_INTERVAL": 5,
     # Dotted paths of the trigger classes journeys may use.
     "TRIGGERS": [
-        "oscar_lifecycle.triggers.RegistrationTrigger",
-        "oscar_lifecycle.triggers.OrderPlacedTrigger",
+        "oscar_lifecycle.triggers.registration.RegistrationTrigger",
+        "oscar_lifecycle.triggers.orders.OrderPlacedTrigger",
+        "oscar_lifecycle.triggers.baskets.AbandonedBasketTrigger",
+        "oscar_lifecycle.triggers.browsing.BrowseAbandonmentTrigger",
     ],
 }
 

@@ -1,5 +1,6 @@
 """Resolve a person to their Contact, and change consent with an audit trail."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -40,6 +41,34 @@ def contact_for(email, user=None):
         contact.last_name = contact.last_name or user.last_name
         contact.save(update_fields=["user", "first_name", "last_name"])
     return contact
+
+
+def contacts_for_users(user_ids):
+    """The Contacts of the users ``user_ids``, linking or creating them in a fixed number of
+    queries (scans meet members who never did anything the receivers saw). Users whose
+    address does not validate get none."""
+    User = get_user_model()
+    contacts = list(Contact.objects.filter(user_id__in=user_ids))
+    missing = set(user_ids) - {contact.user_id for contact in contacts}
+    if not missing:
+        return contacts
+    emails = {}
+    for user in User.objects.filter(pk__in=missing):
+        try:
+            emails[normalize_email(user.email)] = user
+        except InvalidContactEmail:
+            continue
+    unlinked = list(Contact.objects.filter(email__in=emails, user__isnull=True))
+    for contact in unlinked:
+        contact.user = emails[contact.email]
+    Contact.objects.bulk_update(unlinked, ["user"])
+    known = {contact.email for contact in Contact.objects.filter(email__in=emails)}
+    Contact.objects.bulk_create(
+        [Contact(email=email, user=user, first_name=user.first_name, last_name=user.last_name)
+         for email, user in emails.items() if email not in known],
+        ignore_conflicts=True,
+    )
+    return list(Contact.objects.filter(user_id__in=user_ids))
 
 
 def record_change(contact, *, source, consent=None, status=None, actor=None):

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from .engine.dispatch import dispatch_due
+from .engine.runner import run_lifecycle
 
 
-@shared_task(name="oscar_lifecycle.dispatch_due", ignore_result=True)
-def dispatch_due_task():
-    return str(dispatch_due())
+@shared_task(name="oscar_lifecycle.run", ignore_result=True)
+def run_lifecycle_task():
+    return str(run_lifecycle())

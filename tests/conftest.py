@@ -70,12 +70,6 @@ def catalogue(db):
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run the on_commit work a request queued, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def client_class(client):
     """Make a second, independent browser (e.g. a shopper beside a logged-in editor)."""
     return client.__class__

@@ -135,3 +135,32 @@ def checkout(client, product, *, guest_email=None):
     client.get(reverse("checkout:shipping-method"))
     client.get(reverse("checkout:payment-method"))
     return client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
+def add_to_basket(client, product, quantity=1):
+    response = client.post(reverse("basket:add", args=[product.pk]), {"quantity": quantity})
+    assert response.status_code == 302, response.content[:2000]
+
+
+def start_guest_checkout(client, email):
+    """Type ``email`` at Oscar's checkout gateway as a guest (what start_checkout reports)."""
+    response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+    assert response.status_code == 302, response.content[:2000]
+
+
+def stage_section(stage, text):
+    return ("stage_section", {"stage": stage, "content": [("text", f"<p>{text}</p>")]})
+
+
+def basket_reminder_step(subject, *, delay_hours):
+    """A reminder that lists the basket and says something different at each stage."""
+    return {
+        "delay_hours": delay_hours,
+        "subject": subject,
+        "body": [
+            ("heading", "You left something behind"),
+            ("basket_lines", None),
+            stage_section("basket", "Your basket is saved."),
+            stage_section("checkout", "Secure payment, free returns."),
+        ],
+    }

@@ -20,14 +20,14 @@ def test_a_journey_with_an_unknown_trigger_is_refused_with_the_known_ones():
     journey = Journey(name="Typo", trigger="registrashun")
     with pytest.raises(ValidationError) as raised:
         journey.full_clean()
-    assert "Unknown trigger “registrashun”. Choose one of: order_placed, registration." in (
+    assert "Unknown trigger “registrashun”. Choose one of: abandoned_basket, browse_abandonment, order_placed, registration." in (
         raised.value.message_dict["trigger"]
     )
 
 
 def test_enrolling_with_an_unknown_trigger_raises_a_clear_error():
-    with pytest.raises(UnknownTrigger, match="Unknown trigger 'birthday'"):
-        enroll("birthday", contact_for("a@example.com"))
+    with pytest.raises(UnknownTrigger, match="Unknown trigger 'no_such_trigger'"):
+        enroll("no_such_trigger", contact_for("a@example.com"))
 
 
 def test_a_trigger_setting_that_cannot_be_imported_fails_the_system_check(settings):
@@ -39,7 +39,7 @@ def test_a_trigger_setting_that_cannot_be_imported_fails_the_system_check(settin
 
 def test_a_trigger_setting_that_is_not_a_trigger_is_refused(settings):
     settings.OSCAR_LIFECYCLE = {"TRIGGERS": ["oscar_lifecycle.models.Contact"]}
-    with pytest.raises(Exception, match="not a subclass of oscar_lifecycle.triggers.Trigger"):
+    with pytest.raises(Exception, match="not a subclass of oscar_lifecycle.triggers.base.Trigger"):
         registered_triggers()
 
 
@@ -73,7 +73,7 @@ def test_an_unknown_setting_names_the_setting_to_add():
 
 def test_a_live_journey_whose_trigger_left_the_settings_is_reported(settings):
     create_journey("Orphan", trigger="order_placed")
-    settings.OSCAR_LIFECYCLE = {"TRIGGERS": ["oscar_lifecycle.triggers.RegistrationTrigger"]}
+    settings.OSCAR_LIFECYCLE = {"TRIGGERS": ["oscar_lifecycle.triggers.registration.RegistrationTrigger"]}
 
     warnings = [message for message in run_checks(databases=["default"]) if message.id == "oscar_lifecycle.W005"]
 

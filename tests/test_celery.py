@@ -16,7 +16,7 @@ def test_the_beat_task_sends_due_steps_through_a_worker(outbox):
     enroll("registration", contact_for("celery@example.com"))
 
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
-        result = app.send_task("oscar_lifecycle.dispatch_due", ignore_result=False)
+        result = app.send_task("oscar_lifecycle.run", ignore_result=False)
         assert result.get(timeout=20) == "1 sent"
 
     assert [email.subject for email in outbox] == ["Via Celery"]

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 # Claim (2 statements + savepoint pair), load enrollments, journeys, steps, their
 # translations (one more query when any exist), earlier messages, lifecycle settings
-# and pressure (7), save the batch's progress (1).
-QUERIES_PER_BATCH = 12
+# what the contacts bought and pressure (8), save the batch's progress (1).
+QUERIES_PER_BATCH = 13
 # Insert the Message (inside a savepoint pair, as the suite runs in a transaction) and record its outcome.
 QUERIES_PER_EMAIL = 4
 

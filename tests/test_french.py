@@ -19,7 +19,7 @@ from wagtail.users.models import UserProfile
 import oscar_lifecycle
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.content.merge_tags import validate_merge_tags
-from oscar_lifecycle.engine.dispatch import dispatch_due
+from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Contact, Journey, LifecycleSettings
 from oscar_lifecycle.tracking.tokens import unsubscribe_token
@@ -45,7 +45,7 @@ def test_a_french_contact_gets_the_footer_in_french(outbox):
     enroll("registration", contact_speaking("marie@example.fr", "fr"))
     enroll("registration", contact_speaking("mary@example.com", "en"))
 
-    dispatch_due()
+    run_lifecycle()
 
     emails = {email.to[0]: email for email in outbox}
     assert emails["marie@example.fr"].subject == "Bienvenue"

@@ -3,7 +3,7 @@
 import pytest
 
 from oscar_lifecycle.contacts import contact_for
-from oscar_lifecycle.engine.dispatch import dispatch_due
+from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment
 from sandbox.demo.translations import publish_translation
@@ -33,8 +33,8 @@ def test_each_contact_gets_the_journey_in_their_language(welcome_in_french, outb
     enroll_contact("marie@example.fr", "fr")
     enroll_contact("mary@example.com", "en")
 
-    dispatch_due()
-    dispatch_due()
+    run_lifecycle()
+    run_lifecycle()
 
     subjects = {(email.to[0], email.subject) for email in outbox}
     assert subjects == {("marie@example.fr", "Bienvenue"), ("marie@example.fr", "Deuxième"),
@@ -46,12 +46,12 @@ def test_each_contact_gets_the_journey_in_their_language(welcome_in_french, outb
 
 def test_a_regional_language_falls_back_to_its_base_language(welcome_in_french, outbox):
     enroll_contact("jean@example.ca", "fr-ca")
-    dispatch_due()
+    run_lifecycle()
     assert outbox[0].subject == "Bienvenue"
 
 
 def test_without_a_published_translation_the_default_language_is_sent(welcome_in_french, outbox):
     welcome_in_french.unpublish()
     enroll_contact("marie@example.fr", "fr")
-    dispatch_due()
+    run_lifecycle()
     assert outbox[0].subject == "Welcome"

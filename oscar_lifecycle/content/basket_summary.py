@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..purchases import bought_since_added
+
 
 @dataclass(frozen=True)
 class SummaryLine:
@@ -25,13 +27,15 @@ def unit_price(line):
     return line.stockrecord.price
 
 
-def basket_summary(basket):
-    """Summarize ``basket`` in one query; None without a basket or lines."""
+def basket_summary(basket, purchases=None):
+    """Summarize ``basket`` in one query; None without a basket or lines. Lines whose product the
+    contact bought since adding it (``purchases``: {product id: when}) are left out."""
     if basket is None or basket.pk is None:
         return None
-    lines = list(
-        basket.lines.select_related("product__parent", "stockrecord").order_by("pk")
-    )
+    lines = [
+        line for line in basket.lines.select_related("product__parent", "stockrecord").order_by("pk")
+        if not bought_since_added(line.product_id, line.date_created, purchases)
+    ]
     if not lines:
         return None
     summary_lines = []

@@ -10,7 +10,14 @@ from wagtail.images.blocks import ImageChooserBlock
 from .basket_summary import basket_summary
 from .choosers import CategoryChooserBlock, ProductChooserBlock
 from .merge_tags import validate_merge_tags
-from .products import basket_products, category_best_sellers, fixed_products, recommended_products
+from .products import (
+    basket_products,
+    category_best_sellers,
+    fixed_products,
+    recommended_products,
+    upsell_products,
+    viewed_product,
+)
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 LINK_HELP_TEXT = _("A full address (https://...), a path on the shop (/catalogue/) or a merge tag.")
@@ -146,6 +153,8 @@ class ProductGridBlock(blocks.StructBlock):
         FIXED = "fixed", _("The products chosen below")
         BASKET = "basket", _("The products in the contact's basket")
         RECOMMENDATIONS = "recommendations", _("Recommendations for what the contact ordered or viewed")
+        UPSELL = "upsell", _("Better products of the same category as the order (priced higher)")
+        VIEWED = "viewed", _("The product the contact viewed")
         CATEGORY_BEST_SELLERS = "category_best_sellers", _("Best sellers of the category chosen below")
 
     # Pixels per column count: the 536px inside the email's padding, shared, less each cell's 16px.
@@ -184,16 +193,22 @@ class ProductGridBlock(blocks.StructBlock):
         return value
 
     def products_for(self, value, context):
-        source, limit = value["source"], value["max_products"]
+        """Dynamic sources leave out what is out of stock and what the contact bought."""
+        source, limit, purchases = value["source"], value["max_products"], context.get("purchases")
         if source == self.Source.FIXED:
             return fixed_products(value["products"], limit)
         if source == self.Source.BASKET:
-            return basket_products(context.get("basket"), limit)
+            return basket_products(context.get("basket"), limit, purchases)
         if source == self.Source.RECOMMENDATIONS:
             return recommended_products(
-                order=context.get("order"), product=context.get("product"), limit=limit
+                order=context.get("order"), product=context.get("product"), limit=limit,
+                purchases=purchases,
             )
-        return category_best_sellers(value["category"], limit)
+        if source == self.Source.UPSELL:
+            return upsell_products(context.get("order"), limit, purchases)
+        if source == self.Source.VIEWED:
+            return viewed_product(context.get("product"), purchases)
+        return category_best_sellers(value["category"], limit, purchases)
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -221,7 +236,7 @@ class ProductGridBlock(blocks.StructBlock):
 class BasketLinesBlock(blocks.StaticBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["summary"] = basket_summary(context.get("basket"))
+        context["summary"] = basket_summary(context.get("basket"), context.get("purchases"))
         return context
 
     class Meta:
@@ -231,7 +246,7 @@ class BasketLinesBlock(blocks.StaticBlock):
         template = "oscar_lifecycle/blocks/basket_lines.html"
 
 
-class EmailBodyBlock(blocks.StreamBlock):
+class ContentBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = TextBlock()
     button = ButtonBlock()
@@ -241,6 +256,33 @@ class EmailBodyBlock(blocks.StreamBlock):
     two_columns = TwoColumnsBlock()
     product_grid = ProductGridBlock()
     basket_lines = BasketLinesBlock()
+
+
+class StageSectionBlock(blocks.StructBlock):
+    """Content shown only to shoppers who left at a given stage (in the basket, at checkout)."""
+
+    class Stage(models.TextChoices):
+        BASKET = "basket", _("left in the basket (never started checkout)")
+        CHECKOUT = "checkout", _("left at checkout")
+
+    stage = blocks.ChoiceBlock(label=_("shown only to shoppers who"), choices=Stage.choices)
+    content = ContentBlock(label=_("content"))
+
+    def render(self, value, context=None):
+        """Rendered when the enrollment left at this stage; previews (no stage) show every section."""
+        stage = (context or {}).get("stage")
+        if stage is not None and stage != value["stage"]:
+            return ""
+        return value["content"].render_as_block(context=context)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Section for where the shopper left")
+        help_text = _("Abandoned-basket journeys: shown only when the shopper left at this stage.")
+
+
+class EmailBodyBlock(ContentBlock):
+    stage_section = StageSectionBlock()
 
     class Meta:
         min_num = 1

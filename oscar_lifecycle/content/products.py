@@ -6,9 +6,11 @@ record) and ``primary_image_name`` (the first image, or the parent's for a
 variant without one).
 """
 
-from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, F, Func, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
+
+from ..purchases import bought_since_added
 
 BasketLine = get_model("basket", "Line")
 Category = get_model("catalogue", "Category")
@@ -41,6 +43,27 @@ def _listed(products):
     )
 
 
+def _available(products):
+    """Only what a shopper can buy now: public, and in stock unless its class tracks no stock
+    (a parent is available through any of its variants)."""
+    in_stock = StockRecord.objects.filter(
+        Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")),
+        num_in_stock__gt=Coalesce(F("num_allocated"), 0),
+    )
+    return products.filter(
+        Q(product_class__track_stock=False) | Q(parent__product_class__track_stock=False) | Exists(in_stock)
+    )
+
+
+def available_product_ids(product_ids):
+    """Those of ``product_ids`` a shopper can buy now (one query)."""
+    return set(_available(Product.objects.filter(pk__in=product_ids, is_public=True)).values_list("pk", flat=True))
+
+
+def _not_bought(products, purchases):
+    return products.exclude(pk__in=list(purchases or ()))
+
+
 def fixed_products(chosen, limit):
     """The editor's ``chosen`` products (None for a deleted one), in the editor's order."""
     chosen_ids = list(dict.fromkeys(product.pk for product in chosen if product is not None))
@@ -48,19 +71,26 @@ def fixed_products(chosen, limit):
     return [found[pk] for pk in chosen_ids if pk in found][:limit]
 
 
-def basket_products(basket, limit):
-    """The products in ``basket``, in the order they were added."""
+def basket_products(basket, limit, purchases=None):
+    """The products in ``basket``, in the order they were added, but those the contact
+    bought since adding them."""
     if basket is None or basket.pk is None:
         return []
     lines = BasketLine.objects.filter(basket=basket)
-    first_line = lines.filter(product=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    first_line = lines.filter(product=OuterRef("pk")).order_by("pk")
     products = _listed(Product.objects.filter(pk__in=lines.values("product")))
-    products = products.annotate(basket_position=Subquery(first_line))
-    return list(products.order_by("basket_position")[:limit])
+    products = products.annotate(
+        basket_position=Subquery(first_line.values("pk")[:1]),
+        added_at=Subquery(first_line.values("date_created")[:1]),
+    )
+    shown = [product for product in products.order_by("basket_position")
+             if not bought_since_added(product.pk, product.added_at, purchases)]
+    return shown[:limit]
 
 
-def recommended_products(*, order=None, product=None, limit):
-    """Oscar's recommendations for what ``order`` holds (or for ``product``), best ranked first.
+def recommended_products(*, order=None, product=None, limit, purchases=None):
+    """Oscar's recommendations for what ``order`` holds (or for ``product``), best ranked first,
+    in stock, never one the contact bought (``purchases``).
 
     The products the recommendations start from (and their parents) are never shown.
     """
@@ -75,15 +105,17 @@ def recommended_products(*, order=None, product=None, limit):
     best_ranking = (
         recommendations.filter(recommendation=OuterRef("pk")).order_by("-ranking").values("ranking")[:1]
     )
-    products = _listed(
-        Product.objects.filter(pk__in=recommendations.values("recommendation")).exclude(pk__in=sources)
-    )
+    products = _listed(_available(_not_bought(
+        Product.objects.filter(pk__in=recommendations.values("recommendation")).exclude(pk__in=sources),
+        purchases,
+    )))
     products = products.annotate(best_ranking=Subquery(best_ranking))
     return list(products.order_by("-best_ranking", "title")[:limit])
 
 
-def category_best_sellers(category, limit):
-    """The products of ``category`` and its subcategories, most sold (in order lines) first."""
+def category_best_sellers(category, limit, purchases=None):
+    """The products of ``category`` and its subcategories, most sold (in order lines) first,
+    in stock, but those the contact bought."""
     if category is None:
         return []
     in_category = ProductCategory.objects.filter(category__in=Category.get_tree(category)).values("product")
@@ -92,7 +124,34 @@ def category_best_sellers(category, limit):
         .order_by()
         .values(total=Func(F("quantity"), function="SUM"))
     )
-    products = _listed(Product.objects.filter(pk__in=in_category)).annotate(
+    products = _listed(_available(_not_bought(Product.objects.filter(pk__in=in_category), purchases))).annotate(
         quantity_sold=Coalesce(Subquery(quantity_sold, output_field=IntegerField()), 0)
     )
     return list(products.order_by("-quantity_sold", "title")[:limit])
+
+
+def viewed_product(product, purchases=None):
+    """``product`` (the one a journey is about) when it is still listed, in stock and not bought."""
+    if product is None:
+        return []
+    return list(_listed(_available(_not_bought(Product.objects.filter(pk=product.pk), purchases))))
+
+
+def upsell_products(order, limit, purchases=None):
+    """Better products for what ``order`` holds: of the same categories, priced above the
+    dearest unit the order bought there, cheapest first; in stock, never one bought."""
+    if order is None:
+        return []
+    ordered = OrderLine.objects.filter(order=order, product__isnull=False)
+    ordered_products = Product.objects.filter(
+        Q(pk__in=ordered.values("product")) | Q(children__in=ordered.values("product"))
+    ).values("pk")
+    categories = ProductCategory.objects.filter(product__in=ordered_products).values("category")
+    dearest = ordered.aggregate(price=Max("unit_price_incl_tax"))["price"]
+    if dearest is None:
+        return []
+    candidates = Product.objects.filter(
+        pk__in=ProductCategory.objects.filter(category__in=categories).values("product")
+    ).exclude(pk__in=ordered_products)
+    products = _listed(_available(_not_bought(candidates, purchases))).filter(listed_price__gt=dearest)
+    return list(products.order_by("listed_price", "title")[:limit])

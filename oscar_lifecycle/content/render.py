@@ -47,14 +47,17 @@ def absolute_urls(html, base_url):
     return RELATIVE_URL_PATTERN.sub(lambda m: f'{m.group(1)}{base_url}{m.group(2)}"', html)
 
 
-def block_context(contact, enrollment):
-    """What blocks see when they render: the contact and what triggered the journey."""
+def block_context(contact, enrollment, purchases):
+    """What blocks see when they render: the contact, what triggered the journey, and
+    ``purchases`` ({product id: when the contact last bought it}) that product blocks leave out."""
     return {
         "contact": contact,
         "enrollment": enrollment,
         "order": getattr(enrollment, "order", None),
         "basket": getattr(enrollment, "basket", None),
         "product": getattr(enrollment, "product", None),
+        "stage": (getattr(enrollment, "context", None) or {}).get("stage"),
+        "purchases": purchases or {},
     }
 
 
@@ -64,9 +67,12 @@ def content_language(step):
     return journey.locale.language_code if journey.locale_id else translation.get_language()
 
 
-def render_step(step, contact, *, enrollment=None, shop_settings=None, inert_links=False):
+def render_step(
+    step, contact, *, enrollment=None, shop_settings=None, inert_links=False, purchases=None
+) -> RenderedEmail:
     """Render ``step`` for ``contact``; ``enrollment`` gives product blocks their order or basket.
 
+    ``purchases``: {product id: when last bought} of the contact, products emails never push.
     ``shop_settings``: the LifecycleSettings (loaded when not given).
     ``inert_links``: for previews and test sends, the unsubscribe link goes nowhere.
     """
@@ -76,7 +82,7 @@ def render_step(step, contact, *, enrollment=None, shop_settings=None, inert_lin
         subject = render_merge_tags(step.subject, values, autoescape=False)
         preheader = render_merge_tags(step.preheader, values, autoescape=False)
         body_html = render_merge_tags(
-            step.body.render_as_block(context=block_context(contact, enrollment)), values
+            step.body.render_as_block(context=block_context(contact, enrollment, purchases)), values
         )
         html = render_to_string(
             "oscar_lifecycle/email/base.html",

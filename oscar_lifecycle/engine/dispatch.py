@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..conditions import CONDITIONS
+from ..conditions import CONDITIONS, ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
 from ..content.render import render_step
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
+from ..purchases import order_times, purchased_products
 from ..signals import step_sent
+from ..triggers import registered_triggers
 from .claim import claim_due
 from .gates import suppression_reason
 from .pressure import PressureLedger
@@ -65,6 +67,9 @@ class _Batch:
             )
         }
         self.shop_settings = LifecycleSettings.current()
+        contacts = {enrollment.contact_id: enrollment.contact for enrollment in enrollments}.values()
+        self.purchases = purchased_products(contacts)
+        self.exit_reasons = _exit_reasons(enrollments, contacts, now)
         self.pressure = PressureLedger(
             {enrollment.contact_id for enrollment in enrollments},
             now,
@@ -81,6 +86,33 @@ class _Batch:
     def step_after(self, step):
         steps = self.steps_by_journey.get(step.journey_id, [])
         return next((later for later in steps if later.send_order() > step.send_order()), None)
+
+
+def _goal_reasons(enrollments, contacts):
+    """The enrollments whose journey's goal (an order) was reached since they began, read from
+    Oscar's orders: a missed order_placed signal never lets a reminder through."""
+    with_goal = [enrollment for enrollment in enrollments if enrollment.journey.goal == ORDER_PLACED_GOAL]
+    if not with_goal:
+        return {}
+    placed = order_times(contacts, since=min(enrollment.created_at for enrollment in with_goal))
+    return {
+        enrollment.pk: f"goal reached: {ORDER_PLACED_GOAL}"
+        for enrollment in with_goal
+        if any(date_placed >= enrollment.created_at for date_placed in placed.get(enrollment.contact_id, ()))
+    }
+
+
+def _exit_reasons(enrollments, contacts, now):
+    """{enrollment id: why it ends before its next send}: each trigger's own checks, else goals."""
+    reasons = _goal_reasons(enrollments, contacts)
+    triggers = registered_triggers()
+    by_trigger = {}
+    for enrollment in enrollments:
+        by_trigger.setdefault(enrollment.journey.trigger, []).append(enrollment)
+    for trigger_name, group in by_trigger.items():
+        if trigger_name in triggers:
+            reasons.update(triggers[trigger_name].exit_reasons(group, now))
+    return reasons
 
 
 def _end(enrollment, state, reason, now):
@@ -116,7 +148,7 @@ def _send(enrollment, step, message, batch):
     try:
         rendered = render_step(
             batch.step_in_language(enrollment, step), contact, enrollment=enrollment,
-            shop_settings=batch.shop_settings,
+            shop_settings=batch.shop_settings, purchases=batch.purchases.get(contact.pk, {}),
         )
     except Exception as error:
         logger.exception("Could not render step %s of journey %r", step.pk, enrollment.journey.name)
@@ -196,6 +228,11 @@ def _process(enrollment, batch):
     if earlier is not None and earlier.status != Message.Status.FAILED:
         _advance(enrollment, batch, step, now)
         return "already done"
+
+    exit_reason = batch.exit_reasons.get(enrollment.pk)
+    if exit_reason:
+        _end(enrollment, Enrollment.State.EXITED, exit_reason, now)
+        return "exited"
 
     if step.condition:
         condition = CONDITIONS.get(step.condition)

@@ -1,7 +1,11 @@
+from .activities import Activity
 from .contacts import ConsentEvent, Contact
 from .enrollments import Enrollment
 from .journeys import Journey, Step
 from .messages import Message
+from .scans import ScanRun
 from .settings import LifecycleSettings
 
-__all__ = ["ConsentEvent", "Contact", "Enrollment", "Journey", "LifecycleSettings", "Message", "Step"]
+__all__ = [
+    "Activity", "ConsentEvent", "Contact", "Enrollment", "Journey", "LifecycleSettings", "Message", "ScanRun", "Step",
+]

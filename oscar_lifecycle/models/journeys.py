@@ -18,7 +18,7 @@ from wagtail.models import (
 from ..conditions import condition_choices, goal_choices
 from ..content.blocks import EmailBodyBlock
 from ..content.merge_tags import validate_merge_tags
-from ..triggers import registered_triggers, trigger_choices
+from ..triggers import get_trigger, registered_triggers, trigger_choices
 
 
 class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
@@ -44,6 +44,10 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
 
     name = models.CharField(_("name"), max_length=200)
     trigger = models.CharField(_("trigger"), max_length=50, choices=trigger_choices)
+    trigger_settings = models.JSONField(
+        _("trigger settings"), default=dict, blank=True,
+        help_text=_("The trigger's settings (minutes idle, days inactive, ...); defaults when empty."),
+    )
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
     )
@@ -75,6 +79,11 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
             raise ValidationError({"trigger": _(
                 "Unknown trigger “%(name)s”. Choose one of: %(known)s."
             ) % {"name": self.trigger, "known": ", ".join(sorted(registered_triggers()))}})
+        if self.trigger:
+            try:
+                self.trigger_settings = get_trigger(self.trigger).clean_settings(self.trigger_settings or {})
+            except ValidationError as error:
+                raise ValidationError(error.messages) from None  # each names its setting
 
     @property
     def is_marketing(self):

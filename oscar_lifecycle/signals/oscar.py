@@ -1,41 +1,98 @@
-"""Receivers of Oscar's signals: thin, never raising into the shop's request."""
+"""Receivers of Oscar's signals: each writes at most one Activity row, never raises into the shop.
+
+The runner (``engine/activities.py``) does the rest. Orders and registrations are
+always recorded (they keep contacts' facts and goals current); checkout starts,
+product views and status changes only while a trigger in TRIGGERS needs them.
+"""
 
 import logging
 
-from .. import events
+from django.utils import translation
+
 from ..conf import lifecycle_setting
+from ..models import Activity
+from ..triggers import recorded_activity_kinds
 
 logger = logging.getLogger(__name__)
+ALWAYS_RECORDED = {Activity.Kind.REGISTERED, Activity.Kind.ORDER_PLACED}
 
 
-def _guarded(receiver):
-    def guarded(**kwargs):
-        try:
-            if lifecycle_setting("ENABLED"):
-                receiver(**kwargs)
-        except Exception:
-            logger.exception("oscar_lifecycle: receiver %s failed", receiver.__name__)
+def _recorder(kind):
+    def decorate(build_activity):
+        def receiver(**kwargs):
+            try:
+                if not lifecycle_setting("ENABLED"):
+                    return
+                if kind not in ALWAYS_RECORDED and kind not in recorded_activity_kinds():
+                    return
+                activity = build_activity(**kwargs)
+                if activity is not None:
+                    activity.kind = kind
+                    activity.save(force_insert=True)
+            except Exception:
+                logger.exception("oscar_lifecycle: recording %s failed", kind)
 
-    guarded.__name__ = receiver.__name__
-    return guarded
+        receiver.__name__ = build_activity.__name__
+        return receiver
+
+    return decorate
 
 
-@_guarded
+def _user_id(user):
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+@_recorder(Activity.Kind.REGISTERED)
 def on_user_registered(user, **kwargs):
-    events.user_registered(user)
+    return Activity(user_id=user.pk, email=user.email, language=translation.get_language() or "")
 
 
-@_guarded
+@_recorder(Activity.Kind.ORDER_PLACED)
 def on_order_placed(order, **kwargs):
-    events.order_placed(order)
+    return Activity(
+        order_id=order.pk, user_id=order.user_id, basket_id=order.basket_id, email=order.email,
+        language=translation.get_language() or "",
+    )
+
+
+@_recorder(Activity.Kind.ORDER_STATUS_CHANGED)
+def on_order_status_changed(order, new_status, **kwargs):
+    # The request is the shop staff's: its language says nothing of the customer.
+    return Activity(order_id=order.pk, user_id=order.user_id, status=new_status)
+
+
+@_recorder(Activity.Kind.CHECKOUT_STARTED)
+def on_start_checkout(request, email=None, **kwargs):
+    basket = getattr(request, "basket", None)
+    if basket is None or basket.pk is None:
+        return None
+    return Activity(
+        basket_id=basket.pk, user_id=_user_id(request.user), email=email or "",
+        language=translation.get_language() or "",
+    )
+
+
+@_recorder(Activity.Kind.PRODUCT_VIEWED)
+def on_product_viewed(product, user, **kwargs):
+    if _user_id(user) is None:
+        return None  # an anonymous view names nobody we could write to
+    return Activity(user_id=user.pk, product_id=product.pk, language=translation.get_language() or "")
+
+
+RECEIVERS = [
+    (Activity.Kind.REGISTERED, "customer.signals", "user_registered", on_user_registered),
+    (Activity.Kind.ORDER_PLACED, "order.signals", "order_placed", on_order_placed),
+    (Activity.Kind.ORDER_STATUS_CHANGED, "order.signals", "order_status_changed", on_order_status_changed),
+    (Activity.Kind.CHECKOUT_STARTED, "checkout.signals", "start_checkout", on_start_checkout),
+    (Activity.Kind.PRODUCT_VIEWED, "catalogue.signals", "product_viewed", on_product_viewed),
+]
 
 
 def connect():
+    """Connect the receivers of the signals that TRIGGERS needs (and always orders, registrations)."""
     from oscar.core.loading import get_class
 
-    get_class("customer.signals", "user_registered").connect(
-        on_user_registered, dispatch_uid="oscar_lifecycle.user_registered"
-    )
-    get_class("order.signals", "order_placed").connect(
-        on_order_placed, dispatch_uid="oscar_lifecycle.order_placed"
-    )
+    needed = ALWAYS_RECORDED | recorded_activity_kinds()
+    for kind, module, signal_name, receiver in RECEIVERS:
+        if kind in needed:
+            get_class(module, signal_name).connect(receiver, dispatch_uid=f"oscar_lifecycle.{signal_name}")

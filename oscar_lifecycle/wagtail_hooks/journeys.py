@@ -1,9 +1,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..models import Journey
+from .journey_form import journey_form_class, trigger_settings_panels
 from .send_test import SendTestView
 
 STEP_PANELS = [
@@ -40,6 +41,13 @@ class JourneyViewSet(SnippetViewSet):
         ),
         InlinePanel("steps", panels=STEP_PANELS, heading=_("Steps"), label=_("Step"), min_num=1),
     ]
+
+    def get_edit_handler(self):
+        """The panels, then a section per trigger's settings, on a form that checks them."""
+        return ObjectList(
+            [*self.panels[:2], *trigger_settings_panels(), *self.panels[2:]],
+            base_form_class=journey_form_class(),
+        ).bind_to_model(self.model)
 
     def get_urlpatterns(self):
         return [

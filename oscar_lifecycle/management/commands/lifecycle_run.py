@@ -3,11 +3,14 @@ import time
 from django.core.management.base import BaseCommand
 
 from oscar_lifecycle.conf import lifecycle_setting
-from oscar_lifecycle.engine.dispatch import dispatch_due
+from oscar_lifecycle.engine.runner import run_lifecycle
 
 
 class Command(BaseCommand):
-    help = "Send every lifecycle email that is due. --loop keeps doing it (the broker-less runner)."
+    help = (
+        "Process what shoppers did, run the due scans, send every due lifecycle email. "
+        "--loop keeps doing it (the broker-less runner)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="Run again every few seconds.")
@@ -19,8 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, loop=False, interval=None, **options):
         interval = interval if interval is not None else lifecycle_setting("RUNNER_INTERVAL")
         while True:
-            report = dispatch_due()
-            if report.outcomes or not loop:
+            report = run_lifecycle()
+            if report.did_something or not loop:
                 self.stdout.write(f"lifecycle_run: {report}")
             if not loop:
                 return

@@ -1,0 +1,95 @@
+"""Browse abandonment: a known contact viewed a product and neither put it in a basket nor bought it."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from ..content.products import available_product_ids
+from ..models import Activity, Contact, Enrollment
+from ..purchases import purchased_products
+from .base import Entry, ScanTrigger, TriggerSetting
+
+
+class BrowseAbandonmentTrigger(ScanTrigger):
+    """A logged-in shopper viewed a product (Oscar's ``product_viewed``) and, ``hours`` later,
+    has not added it to a basket nor bought it, and it is in stock: one contact, their latest
+    such product, at most once per ``hours_between_emails``."""
+
+    name = "browse_abandonment"
+    label = _("Product viewed, not bought (Oscar's product_viewed)")
+    records = (Activity.Kind.PRODUCT_VIEWED,)
+    interval = timedelta(minutes=10)
+    settings = (
+        TriggerSetting(
+            "hours", _("Hours after the view"), 2, min_value=1, max_value=14 * 24,
+            help_text=_("Browse abandonment: the email may go this long after the product was viewed."),
+        ),
+        TriggerSetting(
+            "hours_between_emails", _("Hours between two browse emails to one contact"), 72,
+            min_value=1, max_value=90 * 24,
+            help_text=_("Browse abandonment: at most one such email per contact in this many hours."),
+        ),
+    )
+    lookback = timedelta(days=2)  # views older than hours + this are never acted on
+
+    def due_entries(self, journey, settings, now):
+        BasketLine = get_model("basket", "Line")
+        OrderLine = get_model("order", "Line")
+        viewed_before = now - timedelta(hours=settings["hours"])
+        same_product = Q(product=OuterRef("product")) | Q(product__parent=OuterRef("product"))
+        views = (
+            Activity.objects.filter(
+                kind=Activity.Kind.PRODUCT_VIEWED, contact__isnull=False, product__isnull=False,
+                created_at__lte=viewed_before, created_at__gt=viewed_before - self.lookback,
+            )
+            .exclude(Exists(BasketLine.objects.filter(
+                same_product, basket__owner=OuterRef("contact__user"),
+            )))
+            .exclude(Exists(OrderLine.objects.filter(
+                same_product,
+                Q(order__user=OuterRef("contact__user")) | Q(order__guest_email__iexact=OuterRef("contact__email")),
+            )))
+            .exclude(Exists(Enrollment.objects.filter(
+                journey=journey, contact=OuterRef("contact"),
+                created_at__gt=now - timedelta(hours=settings["hours_between_emails"]),
+            )))
+            .exclude(Exists(Enrollment.objects.filter(
+                journey=journey, contact=OuterRef("contact"), product=OuterRef("product"),
+                created_at__gte=OuterRef("created_at"),
+            )))
+            .order_by("-created_at", "-pk")
+            .values_list("contact_id", "product_id")
+        )
+        latest = {}
+        for contact_id, product_id in views:
+            latest.setdefault(contact_id, product_id)
+        in_stock = available_product_ids(set(latest.values()))
+        latest = {contact_id: product_id for contact_id, product_id in latest.items() if product_id in in_stock}
+        contacts = Contact.objects.in_bulk(list(latest))
+        return [Entry(contacts[contact_id], product_id=product_id)
+                for contact_id, product_id in latest.items() if contact_id in contacts]
+
+    def exit_reasons(self, enrollments, now):
+        BasketLine = get_model("basket", "Line")
+        contacts = {enrollment.contact_id: enrollment.contact for enrollment in enrollments}.values()
+        purchases = purchased_products(contacts)
+        in_baskets = set()
+        for owner_id, product_id, parent_id in BasketLine.objects.filter(
+            basket__owner__in=[contact.user_id for contact in contacts if contact.user_id]
+        ).values_list("basket__owner", "product_id", "product__parent_id"):
+            in_baskets |= {(owner_id, product_id), (owner_id, parent_id)}
+        in_stock = available_product_ids({enrollment.product_id for enrollment in enrollments if enrollment.product_id})
+        reasons = {}
+        for enrollment in enrollments:
+            product_id = enrollment.product_id
+            if product_id is None:
+                reasons[enrollment.pk] = "the product was deleted"
+            elif product_id in purchases.get(enrollment.contact_id, {}):
+                reasons[enrollment.pk] = "the contact bought the product"
+            elif (enrollment.contact.user_id, product_id) in in_baskets:
+                reasons[enrollment.pk] = "the product is in the contact's basket"
+            elif product_id not in in_stock:
+                reasons[enrollment.pk] = "the product is out of stock or no longer sold"
+        return reasons

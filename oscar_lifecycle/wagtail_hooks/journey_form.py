@@ -1,0 +1,92 @@
+"""The journey editor's form: each trigger's settings as real form fields, checked on save."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+
+from ..exceptions import LifecycleConfigurationError
+from ..triggers import registered_triggers
+
+
+def _offered_triggers():
+    """The registered triggers; none while TRIGGERS is broken (check E001 says why)."""
+    try:
+        return registered_triggers()
+    except LifecycleConfigurationError:
+        return {}
+
+
+def setting_field_name(trigger, setting):
+    return f"trigger_{trigger.name}_{setting.name}"
+
+
+def _form_field(setting):
+    help_text = setting.help_text
+    if setting.is_multiple_choice:
+        return forms.MultipleChoiceField(
+            label=setting.label, choices=setting.choices, required=False,
+            widget=forms.CheckboxSelectMultiple, help_text=help_text,
+        )
+    # No min/max on the field: the trigger's own check words the refusal, naming the setting.
+    return forms.IntegerField(
+        label=setting.label, required=False, help_text=help_text,
+        widget=forms.NumberInput(attrs={"placeholder": setting.default_value()}),
+    )
+
+
+class JourneyFormBase(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        trigger = _offered_triggers().get(self.instance.trigger)
+        stored = self.instance.trigger_settings or {}
+        if trigger is not None:
+            for setting in trigger.settings:
+                field_name = setting_field_name(trigger, setting)
+                if field_name in self.fields and setting.name in stored:
+                    self.initial[field_name] = stored[setting.name]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        trigger = _offered_triggers().get(cleaned_data.get("trigger"))
+        if trigger is None:
+            return cleaned_data
+        values = {
+            setting.name: cleaned_data.get(setting_field_name(trigger, setting))
+            for setting in trigger.settings
+        }
+        try:
+            self.instance.trigger_settings = trigger.clean_settings(values)
+        except ValidationError as error:
+            for setting_name, messages in error.error_dict.items():
+                self.add_error(setting_field_name(trigger, _setting(trigger, setting_name)), messages)
+        return cleaned_data
+
+
+def _setting(trigger, name):
+    return next(setting for setting in trigger.settings if setting.name == name)
+
+
+def journey_form_class():
+    """A form class with a field per setting of each registered trigger."""
+    fields = {
+        setting_field_name(trigger, setting): _form_field(setting)
+        for trigger in _offered_triggers().values()
+        for setting in trigger.settings
+    }
+    return type("JourneyForm", (JourneyFormBase,), fields)
+
+
+def trigger_settings_panels():
+    """One collapsible section per trigger that has settings."""
+    return [
+        MultiFieldPanel(
+            [FieldPanel(setting_field_name(trigger, setting)) for setting in trigger.settings],
+            heading=_("Settings of the trigger “%(trigger)s”") % {"trigger": trigger.label},
+            help_text=_("Used only when the journey starts with this trigger; empty fields take the default."),
+            classname="collapsed",
+        )
+        for trigger in _offered_triggers().values()
+        if trigger.settings
+    ]
