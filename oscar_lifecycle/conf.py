@@ -35,6 +35,13 @@ DEFAULTS = {
     # An ESP error is retried this many times in all, RETRY_DELAY apart.
     "MAX_SEND_ATTEMPTS": 5,
     "RETRY_DELAY": timedelta(minutes=5),
+    # Order statuses that mean "delivered" for the order-status trigger's default; None:
+    # the statuses that end OSCAR_ORDER_STATUS_PIPELINE, but those naming a cancellation.
+    "DELIVERED_STATUSES": None,
+    # Satisfaction ratings at or below this alert the shop (signal + email to SERVICE_EMAIL).
+    "LOW_RATING": 2,
+    # Where low-rating alerts are emailed; None: only the low_rating signal and a log warning.
+    "SERVICE_EMAIL": None,
     # Activities (what shoppers did) the runner turns into enrollments per transaction.
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.
@@ -43,6 +50,7 @@ DEFAULTS = {
     "TRIGGERS": [
         "oscar_lifecycle.triggers.registration.RegistrationTrigger",
         "oscar_lifecycle.triggers.orders.OrderPlacedTrigger",
+        "oscar_lifecycle.triggers.orders.OrderStatusTrigger",
         "oscar_lifecycle.triggers.baskets.AbandonedBasketTrigger",
         "oscar_lifecycle.triggers.browsing.BrowseAbandonmentTrigger",
     ],

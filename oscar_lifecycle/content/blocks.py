@@ -7,6 +7,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
+from ..tracking.tokens import rating_urls
 from .basket_summary import basket_summary
 from .choosers import CategoryChooserBlock, ProductChooserBlock
 from .merge_tags import validate_merge_tags
@@ -20,6 +21,7 @@ from .products import (
 )
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+INERT_URL = "#test-send"
 LINK_HELP_TEXT = _("A full address (https://...), a path on the shop (/catalogue/) or a merge tag.")
 
 
@@ -246,6 +248,30 @@ class BasketLinesBlock(blocks.StaticBlock):
         template = "oscar_lifecycle/blocks/basket_lines.html"
 
 
+class RatingBlock(blocks.StructBlock):
+    """A one-click 1-5 rating of the enrollment's order: each number is a signed link."""
+
+    question = HeadingBlock(label=_("question"), default=_("How was your order?"))
+    low_label = blocks.CharBlock(label=_("words under 1"), default=_("Disappointed"))
+    high_label = blocks.CharBlock(label=_("words under 5"), default=_("Delighted"))
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        enrollment, contact = context.get("enrollment"), context.get("contact")
+        if context.get("inert_links") or enrollment is None or enrollment.pk is None or contact.pk is None:
+            context["ratings"] = [(rating, INERT_URL) for rating in range(1, 6)]
+        else:
+            context["ratings"] = rating_urls(contact, enrollment)
+        return context
+
+    class Meta:
+        icon = "pick"
+        label = _("Satisfaction rating (1 to 5)")
+        help_text = _("For order journeys: the answer is stored with the order, shown under "
+                      "Lifecycle > Ratings, and a low one alerts the shop.")
+        template = "oscar_lifecycle/blocks/rating.html"
+
+
 class ContentBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = TextBlock()
@@ -256,6 +282,7 @@ class ContentBlock(blocks.StreamBlock):
     two_columns = TwoColumnsBlock()
     product_grid = ProductGridBlock()
     basket_lines = BasketLinesBlock()
+    rating = RatingBlock()
 
 
 class StageSectionBlock(blocks.StructBlock):

@@ -12,11 +12,11 @@ from ..conf import lifecycle_setting
 from ..models import LifecycleSettings
 from ..site_url import site_url
 from ..tracking.tokens import unsubscribe_url
+from .blocks import INERT_URL
 from .merge_tags import render_merge_tags
 from .plain_text import html_to_text
 
 RELATIVE_URL_PATTERN = re.compile(r'(\s(?:href|src)=")(/[^/"][^"]*|/)"')
-INERT_URL = "#test-send"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def absolute_urls(html, base_url):
     return RELATIVE_URL_PATTERN.sub(lambda m: f'{m.group(1)}{base_url}{m.group(2)}"', html)
 
 
-def block_context(contact, enrollment, purchases):
+def block_context(contact, enrollment, purchases, inert_links=False):
     """What blocks see when they render: the contact, what triggered the journey, and
     ``purchases`` ({product id: when the contact last bought it}) that product blocks leave out."""
     return {
@@ -58,6 +58,7 @@ def block_context(contact, enrollment, purchases):
         "product": getattr(enrollment, "product", None),
         "stage": (getattr(enrollment, "context", None) or {}).get("stage"),
         "purchases": purchases or {},
+        "inert_links": inert_links,
     }
 
 
@@ -82,7 +83,7 @@ def render_step(
         subject = render_merge_tags(step.subject, values, autoescape=False)
         preheader = render_merge_tags(step.preheader, values, autoescape=False)
         body_html = render_merge_tags(
-            step.body.render_as_block(context=block_context(contact, enrollment, purchases)), values
+            step.body.render_as_block(context=block_context(contact, enrollment, purchases, inert_links)), values
         )
         html = render_to_string(
             "oscar_lifecycle/email/base.html",

@@ -87,7 +87,8 @@ def _process(activity, journeys_of, now):
     for trigger in event_triggers(activity.kind):
         for journey in journeys_of(trigger):
             entries = trigger.entries_for(activity, contact, trigger.settings_for(journey))
-            enrolled += len(enroll_entries(trigger.name, entries, journeys=[journey], now=now))
+            # Dated when the shopper acted: delays and goals count from then, not from the runner.
+            enrolled += len(enroll_entries(trigger.name, entries, journeys=[journey], now=activity.created_at))
     return ("enrolled" if enrolled else "recorded"), contact
 
 

@@ -12,3 +12,7 @@ step_sent = Signal()
 # A contact unsubscribed or withdrew marketing consent.
 # Arguments: sender=Contact, contact, source (str: how it happened).
 consent_withdrawn = Signal()
+
+# A contact rated an order at or below OSCAR_LIFECYCLE["LOW_RATING"] from a satisfaction email.
+# Arguments: sender=SurveyResponse, response (the SurveyResponse: contact, order, rating, comment).
+low_rating_received = Signal()

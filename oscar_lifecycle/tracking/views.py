@@ -1,12 +1,16 @@
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from oscar.core.loading import get_model
+
 from ..contacts import unsubscribe
-from ..models import Contact
-from .tokens import contact_id_from_unsubscribe_token
+from ..models import Contact, Enrollment
+from ..surveys import record_rating
+from .tokens import contact_id_from_unsubscribe_token, ids_from_rating_token
 
 
 @csrf_exempt
@@ -23,3 +27,43 @@ def unsubscribe_view(request, token):
         unsubscribe(contact, source="unsubscribe link")
         return render(request, "oscar_lifecycle/tracking/unsubscribed.html", {"contact": contact})
     return render(request, "oscar_lifecycle/tracking/unsubscribe_confirm.html", {"contact": contact})
+
+
+HIGH_RATING = 4
+
+
+def _rating_subject(token, rating):
+    """(contact, enrollment, order) a rating link names; 404 for a forged link or a bad rating."""
+    if not 1 <= rating <= 5:
+        raise Http404("No such rating")
+    try:
+        contact_id, enrollment_id, order_id = ids_from_rating_token(token)
+    except signing.BadSignature:
+        raise Http404("Invalid rating link") from None
+    contact = get_object_or_404(Contact, pk=contact_id)
+    enrollment = Enrollment.objects.filter(pk=enrollment_id, contact=contact).first()
+    order = get_model("order", "Order").objects.filter(pk=order_id).first() if order_id else None
+    return contact, enrollment, order
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def rating_view(request, token, rating):
+    """One click from a satisfaction email. GET shows the rating and saves it with a POST that the
+    page sends by itself (link scanners that fetch every link rate nothing); POST stores it, asks
+    a low rater what went wrong and invites a high rater to review what they bought."""
+    contact, enrollment, order = _rating_subject(token, rating)
+    with translation.override(contact.locale or None):
+        if request.method == "GET":
+            return render(request, "oscar_lifecycle/tracking/rate_confirm.html",
+                          {"rating": rating, "order": order})
+        comment = request.POST.get("comment", "")[:2000]
+        response, _changed = record_rating(contact, enrollment, order, rating, comment)
+        products = []
+        if rating >= HIGH_RATING and order is not None:
+            products = [line.product for line in order.lines.select_related("product")
+                        if line.product is not None and line.product.is_public]
+        return render(request, "oscar_lifecycle/tracking/rated.html", {
+            "response": response, "order": order, "review_products": products,
+            "asks_why": rating < HIGH_RATING and not response.comment,
+        })

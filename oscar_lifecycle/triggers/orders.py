@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from ..conf import lifecycle_setting
 from ..models import Activity
-from .base import EventTrigger
+from .base import Entry, EventTrigger, TriggerSetting
 
 
 class OrderPlacedTrigger(EventTrigger):
@@ -10,3 +12,40 @@ class OrderPlacedTrigger(EventTrigger):
     name = "order_placed"
     label = _("Order placed (Oscar's order_placed)")
     activity_kind = Activity.Kind.ORDER_PLACED
+
+
+def order_statuses():
+    """Every status of OSCAR_ORDER_STATUS_PIPELINE, as choices."""
+    return [(status, status) for status in getattr(settings, "OSCAR_ORDER_STATUS_PIPELINE", {})]
+
+
+def delivered_statuses():
+    """OSCAR_LIFECYCLE["DELIVERED_STATUSES"], or the ends of the pipeline that are not a
+    cancellation (statuses that lead nowhere, whose name does not say "cancel")."""
+    configured = lifecycle_setting("DELIVERED_STATUSES")
+    if configured is not None:
+        return list(configured)
+    pipeline = getattr(settings, "OSCAR_ORDER_STATUS_PIPELINE", {})
+    return [status for status, next_statuses in pipeline.items()
+            if not next_statuses and "cancel" not in status.lower()]
+
+
+class OrderStatusTrigger(EventTrigger):
+    """An order reaches one of the statuses the editor ticks (Oscar's ``order_status_changed``,
+    sent by ``Order.set_status``): the satisfaction question after delivery."""
+
+    name = "order_status"
+    label = _("Order reaches a status, e.g. delivered (Oscar's order_status_changed)")
+    activity_kind = Activity.Kind.ORDER_STATUS_CHANGED
+    settings = (
+        TriggerSetting(
+            "statuses", _("Order statuses"), delivered_statuses, choices=order_statuses,
+            help_text=_("Order status: the journey starts when an order reaches one of these. "
+                        "None ticked: the end of the shop's fulfilment path (never a cancellation)."),
+        ),
+    )
+
+    def entries_for(self, activity, contact, settings):
+        if activity.status not in settings["statuses"]:
+            return []
+        return [Entry(contact, order_id=activity.order_id)]

@@ -1,4 +1,4 @@
-"""The "Lifecycle" admin menu: journeys, contacts, the sent-mail log and the settings."""
+"""The "Lifecycle" admin menu: journeys, contacts, the sent-mail log, ratings and the settings."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,6 +9,7 @@ from ..models import LifecycleSettings
 from .contacts import ContactViewSet
 from .journeys import JourneyViewSet
 from .messages import MessageViewSet
+from .ratings import SurveyResponseViewSet
 
 register_setting(LifecycleSettings, icon="cog")
 
@@ -17,7 +18,7 @@ class LifecycleViewSetGroup(ViewSetGroup):
     menu_label = _("Lifecycle")
     menu_icon = "mail"
     menu_order = 250
-    items = (JourneyViewSet, ContactViewSet, MessageViewSet)
+    items = (JourneyViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet)
 
     def get_submenu_items(self):
         return [

@@ -26,6 +26,7 @@ KIND_LABELS = {
     "message": gettext_lazy("Email"),
     "consent": gettext_lazy("Consent"),
     "order": gettext_lazy("Order"),
+    "rating": gettext_lazy("Rating"),
 }
 
 
@@ -51,6 +52,12 @@ def contact_timeline(contact):
             "consent": event.get_consent_display(), "status": event.get_status_display(),
             "source": event.source}
         entries.append(TimelineEntry(event.created_at, "consent", text))
+    for response in contact.survey_responses.select_related("order"):
+        text = _("Rated order %(number)s %(rating)s/5") % {
+            "number": response.order.number if response.order else "?", "rating": response.rating}
+        if response.comment:
+            text += f": “{response.comment}”"
+        entries.append(TimelineEntry(response.updated_at, "rating", text))
     placed_by_contact = Q(guest_email__iexact=contact.email) | Q(user__email__iexact=contact.email)
     if contact.user_id:
         placed_by_contact |= Q(user_id=contact.user_id)

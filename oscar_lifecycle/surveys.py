@@ -1,0 +1,57 @@
+"""Satisfaction ratings: store the contact's answer, alert the shop about a low one."""
+
+import logging
+
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .conf import lifecycle_setting
+from .models import SurveyResponse
+from .signals import low_rating_received
+
+logger = logging.getLogger(__name__)
+
+
+def record_rating(contact, enrollment, order, rating, comment=""):
+    """Store ``rating`` (1-5) of ``order`` by ``contact``; return (the response, whether it changed).
+
+    The same rating again changes nothing and alerts nobody twice. A rating at or below
+    LOW_RATING sends ``low_rating_received`` and emails SERVICE_EMAIL.
+    """
+    response = SurveyResponse.objects.filter(contact=contact, order=order).first()
+    if response is not None and response.rating == rating and (not comment or comment == response.comment):
+        return response, False
+    if response is None:
+        response = SurveyResponse(contact=contact, order=order)
+    response.rating = rating
+    response.comment = comment or response.comment
+    response.enrollment = enrollment
+    response.journey_id = enrollment.journey_id if enrollment is not None else None
+    response.save()
+    contact.last_engagement_at = timezone.now()
+    contact.save(update_fields=["last_engagement_at"])
+    if rating <= lifecycle_setting("LOW_RATING"):
+        _alert_shop(response)
+    return response, True
+
+
+def _alert_shop(response):
+    for receiver, error in low_rating_received.send_robust(sender=SurveyResponse, response=response):
+        if error is not None:
+            logger.error("A low_rating_received receiver (%r) failed", receiver, exc_info=error)
+    service_email = lifecycle_setting("SERVICE_EMAIL")
+    order_number = response.order.number if response.order is not None else "?"
+    if not service_email:
+        logger.warning("Order %s was rated %s/5 by %s (set OSCAR_LIFECYCLE['SERVICE_EMAIL'] to be "
+                       "emailed about low ratings)", order_number, response.rating, response.contact.email)
+        return
+    send_mail(
+        subject=_("Low rating: order %(number)s rated %(rating)s/5") % {
+            "number": order_number, "rating": response.rating},
+        message=_("%(email)s rated order %(number)s %(rating)s out of 5.\n\n%(comment)s") % {
+            "email": response.contact.email, "number": order_number, "rating": response.rating,
+            "comment": response.comment},
+        from_email=None,
+        recipient_list=[service_email],
+    )
