@@ -42,6 +42,10 @@ DEFAULTS = {
     "LOW_RATING": 2,
     # Where low-rating alerts are emailed; None: only the low_rating signal and a log warning.
     "SERVICE_EMAIL": None,
+    # Sunset (no more marketing mail, relational mail still goes): this many days after a
+    # win-back series ended unanswered, and for prospects silent for this many days.
+    "SUNSET_AFTER_DAYS": 30,
+    "PROSPECT_SUNSET_DAYS": 180,
     # Activities (what shoppers did) the runner turns into enrollments per transaction.
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.
@@ -53,6 +57,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.orders.OrderStatusTrigger",
         "oscar_lifecycle.triggers.baskets.AbandonedBasketTrigger",
         "oscar_lifecycle.triggers.browsing.BrowseAbandonmentTrigger",
+        "oscar_lifecycle.triggers.winback.WinbackTrigger",
     ],
 }
 

@@ -20,9 +20,9 @@ def test_a_journey_with_an_unknown_trigger_is_refused_with_the_known_ones():
     journey = Journey(name="Typo", trigger="registrashun")
     with pytest.raises(ValidationError) as raised:
         journey.full_clean()
-    assert "Unknown trigger “registrashun”. Choose one of: abandoned_basket, browse_abandonment, order_placed, order_status, registration." in (
-        raised.value.message_dict["trigger"]
-    )
+    known = ", ".join(sorted(registered_triggers()))
+    assert "order_placed, order_status, registration" in known
+    assert f"Unknown trigger “registrashun”. Choose one of: {known}." in raised.value.message_dict["trigger"]
 
 
 def test_enrolling_with_an_unknown_trigger_raises_a_clear_error():

@@ -18,6 +18,7 @@ MERGE_TAGS = (
     "shop_name",
     "site_url",
     "unsubscribe_url",
+    "frequency_url",
 )
 
 TAG_PATTERN = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)

@@ -11,7 +11,7 @@ from django.utils import translation
 from ..conf import lifecycle_setting
 from ..models import LifecycleSettings
 from ..site_url import site_url
-from ..tracking.tokens import unsubscribe_url
+from ..tracking.tokens import frequency_url, unsubscribe_url
 from .blocks import INERT_URL
 from .merge_tags import render_merge_tags
 from .plain_text import html_to_text
@@ -40,6 +40,7 @@ def merge_values(contact, *, inert_links=False):
         "shop_name": shop_name(),
         "site_url": site_url(),
         "unsubscribe_url": INERT_URL if inert_links else unsubscribe_url(contact),
+        "frequency_url": INERT_URL if inert_links else frequency_url(contact),
     }
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from ..conditions import ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
-from ..contacts import contact_for
+from ..contacts import contact_for, record_change
 from ..exceptions import InvalidContactEmail
-from ..models import Activity
+from ..models import Activity, Contact
 from ..triggers import event_triggers
 from .enroll import enroll_entries, exit_for_goal, live_journeys
 
@@ -36,10 +36,14 @@ def _email_of(activity):
 
 
 def _fill_from_order(contact, order, update_fields):
-    """An order keeps the contact's last order time, and names a guest by the shipping address."""
+    """An order keeps the contact's last order (and engagement) time, and names a guest by
+    the shipping address."""
     if contact.last_order_at is None or order.date_placed > contact.last_order_at:
         contact.last_order_at = order.date_placed
         update_fields.append("last_order_at")
+    if contact.last_engagement_at is None or order.date_placed > contact.last_engagement_at:
+        contact.last_engagement_at = order.date_placed
+        update_fields.append("last_engagement_at")
     address = order.shipping_address or order.billing_address
     if address is not None and not (contact.first_name or contact.last_name):
         contact.first_name = address.first_name[:150]
@@ -58,6 +62,8 @@ def _resolve(activity):
         _fill_from_order(contact, activity.order, update_fields)
     if update_fields:
         contact.save(update_fields=update_fields)
+    if activity.kind == Activity.Kind.ORDER_PLACED and contact.status == Contact.Status.SUNSET:
+        record_change(contact, source="an order ended the sunset", status=Contact.Status.ACTIVE)
     return contact
 
 

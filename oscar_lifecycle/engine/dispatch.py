@@ -262,14 +262,12 @@ def _process(enrollment, batch):
                 f"deferred by quiet hours until {timezone.localtime(quiet_until):%Y-%m-%d %H:%M %Z}"
             )
             return "deferred"
-        allowed_from = batch.pressure.allowed_from(enrollment.contact_id, now)
+        allowed_from, why = batch.pressure.allowed_from(enrollment.contact, now)
         if allowed_from > now:
             enrollment.next_run_at = allowed_from
             enrollment.reason = (
-                f"deferred by the pressure cap ({batch.pressure.cap} marketing emails in "
-                f"{batch.pressure.window.days} days) until "
-                f"{timezone.localtime(allowed_from):%Y-%m-%d %H:%M %Z}"
-            )
+                f"deferred by {why} until {timezone.localtime(allowed_from):%Y-%m-%d %H:%M %Z}"
+            )[:REASON_LENGTH]
             return "deferred"
 
     return _send(enrollment, step, earlier, batch)

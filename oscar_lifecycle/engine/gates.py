@@ -5,7 +5,12 @@ from ..models import Contact
 
 
 def suppression_reason(contact, journey):
-    """Return why ``contact`` must not get ``journey``'s mail, or "" when it may."""
+    """Return why ``contact`` must not get ``journey``'s mail, or "" when it may.
+
+    A sunset contact still gets relational mail (order news); nobody who said no does.
+    """
+    if contact.status == Contact.Status.SUNSET and not journey.is_marketing:
+        return ""
     if contact.status != Contact.Status.ACTIVE:
         return f"contact is {contact.get_status_display().lower()}"
     if journey.is_marketing:

@@ -2,6 +2,7 @@
 
 import logging
 from collections import Counter
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -10,19 +11,23 @@ from django.utils import timezone
 from ..models import ScanRun
 from ..triggers import scan_triggers
 from .enroll import enroll_entries, live_journeys
+from .sunset import sunset_silent_contacts
 
 logger = logging.getLogger(__name__)
 
 
-def claim_scan(trigger, now):
-    """True when ``trigger``'s interval has passed since its last run, which is now stamped.
+SUNSET_INTERVAL = timedelta(hours=1)
+
+
+def claim_scan(name, interval, now):
+    """True when ``interval`` has passed since scan ``name`` last ran, which is now stamped.
 
     A conditional UPDATE: of two runners, one gets the scan. A clock that went back
     (a last run in the future) does not block the scan.
     """
-    ScanRun.objects.get_or_create(trigger=trigger.name, defaults={"last_run_at": now - trigger.interval})
-    due = Q(last_run_at__lte=now - trigger.interval) | Q(last_run_at__gt=now)
-    return ScanRun.objects.filter(due, trigger=trigger.name).update(last_run_at=now) == 1
+    ScanRun.objects.get_or_create(trigger=name, defaults={"last_run_at": now - interval})
+    due = Q(last_run_at__lte=now - interval) | Q(last_run_at__gt=now)
+    return ScanRun.objects.filter(due, trigger=name).update(last_run_at=now) == 1
 
 
 def run_scan(trigger, now):
@@ -40,10 +45,17 @@ def run_due_scans(now=None):
     now = now or timezone.now()
     enrolled = Counter()
     for trigger in scan_triggers():
-        if not claim_scan(trigger, now):
+        if not claim_scan(trigger.name, trigger.interval, now):
             continue
         try:
             enrolled[trigger.name] += run_scan(trigger, now)
         except Exception:
             logger.exception("oscar_lifecycle: scan %s failed", trigger.name)
     return enrolled
+
+
+def run_sunset_if_due(now):
+    """Sunset silent contacts at most every SUNSET_INTERVAL; return {why: how many}."""
+    if not claim_scan("sunset", SUNSET_INTERVAL, now):
+        return {}
+    return sunset_silent_contacts(now)

@@ -19,6 +19,12 @@ class Contact(models.Model):
         GRANTED = "granted", _("Granted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class Frequency(models.TextChoices):
+        EVERY = "every", _("Every email")
+        WEEKLY = "weekly", _("One a week at most")
+        MONTHLY = "monthly", _("One a month at most")
+        PAUSED = "paused", _("A break of three months")
+
     email = models.EmailField(_("email"), unique=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -40,6 +46,11 @@ class Contact(models.Model):
     )
     consent_source = models.CharField(_("consent source"), max_length=100, blank=True)
     consent_changed_at = models.DateTimeField(_("consent changed at"), null=True, blank=True)
+    frequency = models.CharField(
+        _("marketing emails"), max_length=10, choices=Frequency.choices, default=Frequency.EVERY,
+        help_text=_("How often the contact asked to get marketing email."),
+    )
+    paused_until = models.DateTimeField(_("marketing paused until"), null=True, blank=True)
     last_order_at = models.DateTimeField(_("last order at"), null=True, blank=True)
     last_engagement_at = models.DateTimeField(_("last engagement at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -51,9 +62,6 @@ class Contact(models.Model):
     def __str__(self):
         return self.email
 
-    @property
-    def is_suppressed(self):
-        return self.status != self.Status.ACTIVE
 
 
 class ConsentEvent(models.Model):

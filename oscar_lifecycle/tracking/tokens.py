@@ -48,3 +48,19 @@ def rating_urls(contact, enrollment):
         (rating, f"{site_url()}{reverse('oscar_lifecycle:rate', args=[token, rating])}")
         for rating in range(1, 6)
     ]
+
+
+FREQUENCY_SALT = "oscar_lifecycle.frequency"
+
+
+def frequency_url(contact):
+    """The page where ``contact`` chooses how often to get marketing email."""
+    token = signing.dumps(contact.pk, salt=FREQUENCY_SALT, compress=True)
+    return f"{site_url()}{reverse('oscar_lifecycle:frequency', args=[token])}"
+
+
+def contact_id_from_frequency_token(token):
+    contact_id = signing.loads(token, salt=FREQUENCY_SALT)
+    if not isinstance(contact_id, int):
+        raise signing.BadSignature("token does not name a contact")
+    return contact_id

@@ -8,9 +8,12 @@ from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
 from ..contacts import unsubscribe
+from ..content.render import shop_name
 from ..models import Contact, Enrollment
+from ..site_url import site_url
 from ..surveys import record_rating
-from .tokens import contact_id_from_unsubscribe_token, ids_from_rating_token
+from ..frequency import choose_frequency
+from .tokens import contact_id_from_frequency_token, contact_id_from_unsubscribe_token, ids_from_rating_token
 
 
 @csrf_exempt
@@ -66,4 +69,25 @@ def rating_view(request, token, rating):
         return render(request, "oscar_lifecycle/tracking/rated.html", {
             "response": response, "order": order, "review_products": products,
             "asks_why": rating < HIGH_RATING and not response.comment,
+        })
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def frequency_view(request, token):
+    """How often the contact wants marketing email: every email, weekly, monthly or a pause of
+    three months. Visiting counts as engagement (the win-back series asks here)."""
+    try:
+        contact_id = contact_id_from_frequency_token(token)
+    except signing.BadSignature:
+        raise Http404("Invalid link") from None
+    contact = get_object_or_404(Contact, pk=contact_id)
+    with translation.override(contact.locale or None):
+        chosen = request.POST.get("frequency") if request.method == "POST" else None
+        if chosen not in Contact.Frequency.values:
+            chosen = None
+        choose_frequency(contact, chosen or contact.frequency)
+        return render(request, "oscar_lifecycle/tracking/frequency.html", {
+            "contact": contact, "choices": Contact.Frequency.choices, "saved": chosen is not None,
+            "shop_name": shop_name(), "site_url": site_url(),
         })
