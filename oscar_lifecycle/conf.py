@@ -58,6 +58,8 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.baskets.AbandonedBasketTrigger",
         "oscar_lifecycle.triggers.browsing.BrowseAbandonmentTrigger",
         "oscar_lifecycle.triggers.winback.WinbackTrigger",
+        "oscar_lifecycle.triggers.dates.BirthdayTrigger",
+        "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
     ],
 }
 

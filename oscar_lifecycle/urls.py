@@ -1,11 +1,13 @@
 from django.urls import path
 
+from .account import account_preferences_view
 from .tracking.views import frequency_view, rating_view, unsubscribe_view
 
 app_name = "oscar_lifecycle"
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
+    path("account/", account_preferences_view, name="account"),
     path("frequency/<str:token>/", frequency_view, name="frequency"),
     path("rate/<str:token>/<int:rating>/", rating_view, name="rate"),
 ]

@@ -69,7 +69,7 @@ ROOT_URLCONF = "sandbox.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [SANDBOX_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,0 +1,87 @@
+"""Dates that come back every year: birthdays, and the anniversary of a customer's first order."""
+
+import calendar
+from datetime import datetime, time, timedelta
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from ..models import Contact, Enrollment
+from .base import Entry, ScanTrigger, TriggerSetting
+
+LOCAL_HOUR = TriggerSetting(
+    "local_hour", _("Hour of the day (shop time)"), 9, min_value=0, max_value=23,
+    help_text=_("Birthdays and anniversaries: the email may go from this hour of the day, shop time."),
+)
+# Enrolled on this date last year or later would be "twice a year": a year minus a margin.
+ONCE_A_YEAR = timedelta(days=360)
+
+
+def _days_matching(today):
+    """(month, day) pairs celebrated ``today``: 29 February is celebrated on 28 February in
+    years that have no 29th."""
+    days = [(today.month, today.day)]
+    if (today.month, today.day) == (2, 28) and not calendar.isleap(today.year):
+        days.append((2, 29))
+    return days
+
+
+class _YearlyTrigger(ScanTrigger):
+    interval = timedelta(minutes=15)
+    settings = (LOCAL_HOUR,)
+
+    def today_if_due(self, settings, now):
+        """The shop's local date, once its ``local_hour`` has come; else None."""
+        local_now = timezone.localtime(now)
+        starts_at = timezone.make_aware(datetime.combine(local_now.date(), time(settings["local_hour"])))
+        return local_now.date() if now >= starts_at else None
+
+    def not_this_year(self, contacts, journey, now):
+        return contacts.filter(status=Contact.Status.ACTIVE).exclude(Exists(Enrollment.objects.filter(
+            journey=journey, contact=OuterRef("pk"), created_at__gt=now - ONCE_A_YEAR
+        )))
+
+
+class BirthdayTrigger(_YearlyTrigger):
+    """The contact's birthday (Contact.birth_date, given in the shop account or imported)."""
+
+    name = "birthday"
+    label = _("Birthday")
+
+    def due_entries(self, journey, settings, now):
+        today = self.today_if_due(settings, now)
+        if today is None:
+            return []
+        on_the_day = Q()
+        for month, day in _days_matching(today):
+            on_the_day |= Q(birth_date__month=month, birth_date__day=day)
+        contacts = self.not_this_year(Contact.objects.filter(on_the_day), journey, now)
+        return [Entry(contact) for contact in contacts]
+
+
+class OrderAnniversaryTrigger(_YearlyTrigger):
+    """A year (or two, three...) since the contact's first order, to the day."""
+
+    name = "order_anniversary"
+    label = _("Anniversary of the first order")
+
+    def due_entries(self, journey, settings, now):
+        Order = get_model("order", "Order")
+        today = self.today_if_due(settings, now)
+        if today is None:
+            return []
+        first_order = (
+            Order.objects.filter(Q(user=OuterRef("user")) | Q(guest_email__iexact=OuterRef("email")))
+            .order_by("date_placed").values("date_placed")[:1]
+        )
+        customers = Contact.objects.filter(last_order_at__isnull=False).annotate(
+            first_order_at=Subquery(first_order)
+        )
+        on_the_day = Q()
+        for month, day in _days_matching(today):
+            on_the_day |= Q(first_order_at__month=month, first_order_at__day=day)
+        a_year_ago = timezone.make_aware(datetime.combine(today - timedelta(days=364), time()))
+        contacts = self.not_this_year(customers.filter(on_the_day, first_order_at__lt=a_year_ago), journey, now)
+        return [Entry(contact) for contact in contacts]
