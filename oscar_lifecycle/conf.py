@@ -55,6 +55,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.registration.RegistrationTrigger",
         "oscar_lifecycle.triggers.orders.OrderPlacedTrigger",
         "oscar_lifecycle.triggers.orders.OrderStatusTrigger",
+        "oscar_lifecycle.triggers.orders.LoyaltyTrigger",
         "oscar_lifecycle.triggers.baskets.AbandonedBasketTrigger",
         "oscar_lifecycle.triggers.browsing.BrowseAbandonmentTrigger",
         "oscar_lifecycle.triggers.winback.WinbackTrigger",

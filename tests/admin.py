@@ -42,3 +42,13 @@ def journey_form(name="Welcome", *, steps=None, initial=0, action=None):
     if action:
         data[action] = action
     return data
+
+
+def journey_form_for_trigger(trigger, settings=None, **kwargs):
+    """POST data of the journey form for a journey that ``trigger`` starts, with ``settings``
+    ({setting name: value as typed}) in the trigger's settings fields."""
+    data = journey_form(**kwargs)
+    data["trigger"] = trigger
+    for name, value in (settings or {}).items():
+        data[f"trigger_{trigger}_{name}"] = value
+    return data

@@ -11,6 +11,7 @@ from ..tracking.tokens import rating_urls
 from .basket_summary import basket_summary
 from .choosers import CategoryChooserBlock, ProductChooserBlock
 from .merge_tags import validate_merge_tags
+from .offers import voucher_offer_choices
 from .products import (
     basket_products,
     category_best_sellers,
@@ -272,6 +273,28 @@ class RatingBlock(blocks.StructBlock):
         template = "oscar_lifecycle/blocks/rating.html"
 
 
+class PersonalOfferBlock(blocks.StructBlock):
+    """A single-use voucher code for this contact, issued from an offer the editor picks."""
+
+    offer = blocks.ChoiceBlock(
+        label=_("offer"), choices=voucher_offer_choices,
+        help_text=_("An offer of type \"Voucher\" made in Oscar's dashboard (Offers)."),
+    )
+    valid_days = blocks.IntegerBlock(label=_("valid for (days)"), default=14, min_value=1, max_value=365)
+    text = TextBlock(label=_("text above the code"), required=False)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["voucher"] = context["issue_voucher"](int(value["offer"]), value["valid_days"])
+        return context
+
+    class Meta:
+        icon = "tag"
+        label = _("Personal offer (voucher code)")
+        help_text = _("Each contact gets their own single-use code, once per journey run.")
+        template = "oscar_lifecycle/blocks/personal_offer.html"
+
+
 class ContentBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = TextBlock()
@@ -283,6 +306,7 @@ class ContentBlock(blocks.StreamBlock):
     product_grid = ProductGridBlock()
     basket_lines = BasketLinesBlock()
     rating = RatingBlock()
+    personal_offer = PersonalOfferBlock()
 
 
 class StageSectionBlock(blocks.StructBlock):

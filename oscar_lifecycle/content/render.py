@@ -14,6 +14,7 @@ from ..site_url import site_url
 from ..tracking.tokens import frequency_url, unsubscribe_url
 from .blocks import INERT_URL
 from .merge_tags import render_merge_tags
+from .offers import sample_voucher
 from .plain_text import html_to_text
 
 RELATIVE_URL_PATTERN = re.compile(r'(\s(?:href|src)=")(/[^/"][^"]*|/)"')
@@ -48,7 +49,7 @@ def absolute_urls(html, base_url):
     return RELATIVE_URL_PATTERN.sub(lambda m: f'{m.group(1)}{base_url}{m.group(2)}"', html)
 
 
-def block_context(contact, enrollment, purchases, inert_links=False):
+def block_context(contact, enrollment, purchases, inert_links=False, issue_voucher=None):
     """What blocks see when they render: the contact, what triggered the journey, and
     ``purchases`` ({product id: when the contact last bought it}) that product blocks leave out."""
     return {
@@ -60,6 +61,7 @@ def block_context(contact, enrollment, purchases, inert_links=False):
         "stage": (getattr(enrollment, "context", None) or {}).get("stage"),
         "purchases": purchases or {},
         "inert_links": inert_links,
+        "issue_voucher": issue_voucher or sample_voucher,
     }
 
 
@@ -70,11 +72,14 @@ def content_language(step):
 
 
 def render_step(
-    step, contact, *, enrollment=None, shop_settings=None, inert_links=False, purchases=None
+    step, contact, *, enrollment=None, shop_settings=None, inert_links=False, purchases=None,
+    issue_voucher=None,
 ) -> RenderedEmail:
     """Render ``step`` for ``contact``; ``enrollment`` gives product blocks their order or basket.
 
     ``purchases``: {product id: when last bought} of the contact, products emails never push.
+    ``issue_voucher``: ``(offer id, valid days) -> IssuedVoucher`` for offer blocks; by default
+    a sample code (previews, test sends).
     ``shop_settings``: the LifecycleSettings (loaded when not given).
     ``inert_links``: for previews and test sends, the unsubscribe link goes nowhere.
     """
@@ -83,9 +88,8 @@ def render_step(
     with translation.override(content_language(step)):
         subject = render_merge_tags(step.subject, values, autoescape=False)
         preheader = render_merge_tags(step.preheader, values, autoescape=False)
-        body_html = render_merge_tags(
-            step.body.render_as_block(context=block_context(contact, enrollment, purchases, inert_links)), values
-        )
+        context = block_context(contact, enrollment, purchases, inert_links, issue_voucher)
+        body_html = render_merge_tags(step.body.render_as_block(context=context), values)
         html = render_to_string(
             "oscar_lifecycle/email/base.html",
             {

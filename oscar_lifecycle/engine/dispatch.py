@@ -23,6 +23,7 @@ from .claim import claim_due
 from .gates import suppression_reason
 from .pressure import PressureLedger
 from .quiet_hours import quiet_hours_end
+from .rewards import voucher_issuer
 from .send import send_rendered
 from .translations import TranslatedSteps, language_of
 
@@ -112,6 +113,9 @@ def _exit_reasons(enrollments, contacts, now):
     for trigger_name, group in by_trigger.items():
         if trigger_name in triggers:
             reasons.update(triggers[trigger_name].exit_reasons(group, now))
+        else:  # its checks are gone with it: nothing it started may go out unchecked
+            reasons.update({enrollment.pk: f"trigger {trigger_name!r} is no longer in OSCAR_LIFECYCLE['TRIGGERS']"
+                            for enrollment in group})
     return reasons
 
 
@@ -149,6 +153,7 @@ def _send(enrollment, step, message, batch):
         rendered = render_step(
             batch.step_in_language(enrollment, step), contact, enrollment=enrollment,
             shop_settings=batch.shop_settings, purchases=batch.purchases.get(contact.pk, {}),
+            issue_voucher=voucher_issuer(enrollment),
         )
     except Exception as error:
         logger.exception("Could not render step %s of journey %r", step.pk, enrollment.journey.name)

@@ -6,8 +6,9 @@ from .messages import Message
 from .scans import ScanRun
 from .settings import LifecycleSettings
 from .surveys import SurveyResponse
+from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "Enrollment", "Journey", "LifecycleSettings", "Message", "ScanRun", "Step",
+    "Activity", "ConsentEvent", "Contact", "Enrollment", "Journey", "LifecycleSettings", "Message", "PersonalVoucher", "ScanRun", "Step",
     "SurveyResponse",
 ]

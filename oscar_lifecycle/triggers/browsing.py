@@ -44,6 +44,10 @@ class BrowseAbandonmentTrigger(ScanTrigger):
                 kind=Activity.Kind.PRODUCT_VIEWED, contact__isnull=False, product__isnull=False,
                 created_at__lte=viewed_before, created_at__gt=viewed_before - self.lookback,
             )
+            # Still browsing: due only once the contact's last view is ``hours`` old.
+            .exclude(Exists(Activity.objects.filter(
+                kind=Activity.Kind.PRODUCT_VIEWED, contact=OuterRef("contact"), created_at__gt=viewed_before,
+            )))
             .exclude(Exists(BasketLine.objects.filter(
                 same_product, basket__owner=OuterRef("contact__user"),
             )))

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.db.models import Q
+from oscar.core.loading import get_model
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import lifecycle_setting
@@ -47,5 +49,29 @@ class OrderStatusTrigger(EventTrigger):
 
     def entries_for(self, activity, contact, settings):
         if activity.status not in settings["statuses"]:
+            return []
+        return [Entry(contact, order_id=activity.order_id)]
+
+
+class LoyaltyTrigger(EventTrigger):
+    """A customer places their Nth order (a personal offer to say thank you)."""
+
+    name = "loyalty"
+    label = _("Customer places their Nth order (loyalty)")
+    activity_kind = Activity.Kind.ORDER_PLACED
+    settings = (
+        TriggerSetting(
+            "order_count", _("Number of orders"), 3, min_value=2, max_value=100,
+            help_text=_("Loyalty: the journey starts with the customer's order of this number."),
+        ),
+    )
+
+    def entries_for(self, activity, contact, settings):
+        Order = get_model("order", "Order")
+        placed_by_contact = Q(guest_email__iexact=contact.email)
+        if contact.user_id:
+            placed_by_contact |= Q(user_id=contact.user_id)
+        placed = Order.objects.filter(placed_by_contact, date_placed__lte=activity.order.date_placed).count()
+        if placed != settings["order_count"]:
             return []
         return [Entry(contact, order_id=activity.order_id)]
