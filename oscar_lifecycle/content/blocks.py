@@ -17,6 +17,7 @@ from .products import (
     category_best_sellers,
     fixed_products,
     recommended_products,
+    shop_best_sellers,
     upsell_products,
     viewed_product,
 )
@@ -159,6 +160,7 @@ class ProductGridBlock(blocks.StructBlock):
         UPSELL = "upsell", _("Better products of the same category as the order (priced higher)")
         VIEWED = "viewed", _("The product the contact viewed")
         CATEGORY_BEST_SELLERS = "category_best_sellers", _("Best sellers of the category chosen below")
+        BEST_SELLERS = "best_sellers", _("The shop's best sellers")
 
     # Pixels per column count: the 536px inside the email's padding, shared, less each cell's 16px.
     IMAGE_WIDTHS = {1: 264, 2: 250, 3: 160}
@@ -211,6 +213,8 @@ class ProductGridBlock(blocks.StructBlock):
             return upsell_products(context.get("order"), limit, purchases)
         if source == self.Source.VIEWED:
             return viewed_product(context.get("product"), purchases)
+        if source == self.Source.BEST_SELLERS:
+            return shop_best_sellers(limit, purchases)
         return category_best_sellers(value["category"], limit, purchases)
 
     def get_context(self, value, parent_context=None):

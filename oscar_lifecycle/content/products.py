@@ -119,12 +119,21 @@ def category_best_sellers(category, limit, purchases=None):
     if category is None:
         return []
     in_category = ProductCategory.objects.filter(category__in=Category.get_tree(category)).values("product")
+    return _best_sellers(Product.objects.filter(pk__in=in_category), limit, purchases)
+
+
+def shop_best_sellers(limit, purchases=None):
+    """The shop's most sold products (variants count for their parent), in stock, not bought."""
+    return _best_sellers(Product.objects.filter(parent__isnull=True), limit, purchases)
+
+
+def _best_sellers(products, limit, purchases):
     quantity_sold = (
         OrderLine.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
         .order_by()
         .values(total=Func(F("quantity"), function="SUM"))
     )
-    products = _listed(_available(_not_bought(Product.objects.filter(pk__in=in_category), purchases))).annotate(
+    products = _listed(_available(_not_bought(products, purchases))).annotate(
         quantity_sold=Coalesce(Subquery(quantity_sold, output_field=IntegerField()), 0)
     )
     return list(products.order_by("-quantity_sold", "title")[:limit])

@@ -64,6 +64,10 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.MARKETING
     )
+    installed_as = models.CharField(
+        _("ready-made journey"), max_length=50, blank=True, editable=False,
+        help_text=_("Which journey of the ready-made programme this is (lifecycle_install_journeys)."),
+    )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="journey")
 
     class Meta(TranslatableMixin.Meta):

@@ -18,10 +18,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
-from wagtail.models import Locale
 
-from oscar_lifecycle.models import Journey, Step
-from sandbox.demo.translations import publish_translation
+from oscar_lifecycle.models import Journey
+from oscar_lifecycle.programme.install import install_programme
 
 Basket = get_model("basket", "Basket")
 Category = get_model("catalogue", "Category")
@@ -181,91 +180,8 @@ class Command(BaseCommand):
             basket.submit()
 
     def load_journeys(self):
-        """The Welcome journey (with its French translation) and an after-purchase cross-sell."""
-        coffee = Category.objects.get(name="Coffee", depth=1)
-        welcome = self.published_journey(
-            name="Welcome", trigger="registration", goal="", category=Journey.Category.MARKETING,
-            steps=[
-                Step(
-                    sort_order=0,
-                    subject="Welcome to {{ shop_name }}, {{ first_name|default:\"friend\" }}!",
-                    preheader="Good coffee and tea, delivered.",
-                    body=[
-                        ("heading", "Welcome, {{ first_name|default:\"friend\" }}!"),
-                        ("text", "<p>Thank you for joining {{ shop_name }}. Our roasters ship every weekday.</p>"),
-                        ("button", {"text": "Visit the shop", "url": "/catalogue/"}),
-                    ],
-                ),
-                Step(
-                    sort_order=1,
-                    delay_days=3,
-                    condition="not_ordered_since_enrollment",
-                    subject="Our favourites this week",
-                    preheader="Three coffees our customers love.",
-                    body=[
-                        ("heading", "Not sure where to start?"),
-                        ("text", "<p>Our best sellers are a safe first cup.</p>"),
-                        best_sellers_grid(coffee),
-                        ("button", {"text": "See the coffee", "url": "/catalogue/"}),
-                    ],
-                ),
-            ],
-        )
-        self.french_translation(welcome, [
-            {"subject": "Bienvenue chez {{ shop_name }}, {{ first_name|default:\"cher client\" }} !",
-             "preheader": "Du bon café et du bon thé, livrés chez vous.",
-             "body": [
-                 ("heading", "Bienvenue, {{ first_name|default:\"cher client\" }} !"),
-                 ("text", "<p>Merci de votre inscription chez {{ shop_name }}. Nos torréfacteurs "
-                          "expédient du lundi au vendredi.</p>"),
-                 ("button", {"text": "Découvrir la boutique", "url": "/catalogue/"}),
-             ]},
-            {"subject": "Nos coups de cœur de la semaine",
-             "preheader": "Trois cafés que nos clients adorent.",
-             "body": [
-                 ("heading", "Vous hésitez ?"),
-                 ("text", "<p>Nos meilleures ventes, pour une première tasse sans risque.</p>"),
-                 best_sellers_grid(coffee),
-                 ("button", {"text": "Voir les cafés", "url": "/catalogue/"}),
-             ]},
-        ])
-        self.published_journey(
-            name="After your order", trigger="order_placed", goal="",
-            category=Journey.Category.MARKETING,
-            steps=[
-                Step(
-                    sort_order=0,
-                    delay_days=3,
-                    subject="Goes well with your order",
-                    preheader="Picked for you by our roasters.",
-                    body=[
-                        ("heading", "Enjoying your order, {{ first_name|default:\"friend\" }}?"),
-                        ("text", "<p>Customers who chose the same also liked these.</p>"),
-                        ("product_grid", {
-                            "heading": "", "source": "recommendations", "products": [],
-                            "category": None, "max_products": 3, "columns": "3",
-                        }),
-                    ],
-                ),
-            ],
-        )
-
-    def published_journey(self, *, name, steps, **fields):
-        journey = Journey.objects.filter(name=name, locale=Locale.get_default()).first()
-        if journey is None:
-            journey = Journey(name=name, **fields)
-            journey.steps = steps
-            journey.save()
-            journey.save_revision().publish()
-        return journey
-
-    def french_translation(self, journey, translated_steps):
-        if not journey.get_translations().filter(locale__language_code="fr").exists():
-            publish_translation(journey, "fr", translated_steps)
+        """The whole ready-made programme, published, with its French translations."""
+        for name in install_programme(publish=True):
+            self.stdout.write(f"Journey “{name}” installed and published.")
 
 
-def best_sellers_grid(category):
-    return ("product_grid", {
-        "heading": "", "source": "category_best_sellers", "products": [], "category": category,
-        "max_products": 3, "columns": "3",
-    })

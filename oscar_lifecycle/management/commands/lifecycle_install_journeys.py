@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from oscar_lifecycle.programme.install import install_programme
+
+
+class Command(BaseCommand):
+    help = (
+        "Install the ready-made lifecycle programme (welcome and first month, abandoned basket, "
+        "browse abandonment, cross-sell and up-sell, satisfaction, win-back, birthday, anniversary, "
+        "loyalty) as drafts with French translations. Safe to run again: installed journeys are kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--publish", action="store_true", help="Publish them at once (a demo shop).")
+
+    def handle(self, *args, publish=False, **options):
+        installed = install_programme(publish=publish)
+        for name in installed:
+            self.stdout.write(f"Installed “{name}”" + (" (published)" if publish else " (draft)"))
+        if not installed:
+            self.stdout.write("The whole programme is already installed.")
+        elif not publish:
+            self.stdout.write("Review them in /cms/ under Lifecycle > Journeys, then publish them.")

@@ -1,0 +1,73 @@
+"""`lifecycle_install_journeys`: the whole programme as drafts with French translations, once;
+every step passes the editor's own checks and previews; published, it reaches shoppers."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Locale
+
+from oscar_lifecycle.content.preview import journey_preview_context
+from oscar_lifecycle.engine.runner import run_lifecycle
+from oscar_lifecycle.models import Journey
+from oscar_lifecycle.programme.journeys import PROGRAMME
+from oscar_lifecycle.triggers import registered_triggers
+from tests.shop import register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def french(db):
+    return Locale.objects.get_or_create(language_code="fr")[0]
+
+
+def install(*args):
+    output = StringIO()
+    call_command("lifecycle_install_journeys", *args, stdout=output)
+    return output.getvalue()
+
+
+def test_the_programme_is_installed_once_as_drafts_with_french_translations(french, catalogue):
+    first = install()
+    second = install()
+
+    english = Journey.objects.filter(locale=Locale.get_default())
+    assert english.count() == len(PROGRAMME) == 9
+    assert Journey.objects.filter(locale=french).count() == 9
+    assert not Journey.objects.filter(live=True).exists(), "drafts for the shop owner to review"
+    assert "Installed “Abandoned basket” (draft)" in first
+    assert second.strip() == "The whole programme is already installed."
+    assert {journey.trigger for journey in english} == set(registered_triggers()), "every trigger has its journey"
+    winback_fr = Journey.objects.get(locale=french, installed_as="winback")
+    assert [step.subject for step in winback_fr.ordered_steps()][1] == "À quel rythme souhaitez-vous nos e-mails ?"
+
+
+def test_a_renamed_journey_is_not_installed_again(french):
+    install()
+    Journey.objects.filter(installed_as="birthday").update(name="Joyeux anniversaire")
+    install()
+    assert Journey.objects.filter(installed_as="birthday", locale=Locale.get_default()).count() == 1
+
+
+def test_every_ready_made_step_passes_the_editors_checks_and_previews(french, catalogue):
+    install()
+    for journey in Journey.objects.all():
+        journey.full_clean()
+        for step in journey.ordered_steps():
+            step.body.stream_block.clean(step.body)
+        previews = journey_preview_context(journey, "")["previews"]
+        assert [preview["error"] for preview in previews] == [""] * len(previews), journey.name
+
+
+def test_published_it_welcomes_shoppers_in_their_language(french, catalogue, client_class, outbox):
+    install("--publish")
+    register(client_class(), "ada@example.com")
+    french_shopper = client_class()
+    french_shopper.cookies["django_language"] = "fr"
+    register(french_shopper, "jeanne@example.fr")
+    run_lifecycle()
+    assert sorted((email.to[0], email.subject) for email in outbox) == [
+        ("ada@example.com", "Welcome to Lifecycle Sandbox, friend!"),
+        ("jeanne@example.fr", "Bienvenue chez Lifecycle Sandbox, cher client !"),
+    ]
