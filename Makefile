@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON = $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install sandbox test test-sqlite test-postgresql
+.PHONY: install sandbox simulate test test-sqlite test-postgresql
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -24,6 +24,13 @@ sandbox: install
 	$(PYTHON) sandbox/manage.py lifecycle_demo_data
 	$(PYTHON) sandbox/manage.py lifecycle_run --loop & \
 	exec $(PYTHON) sandbox/manage.py runserver $(HOST)
+
+# A month of simulated shoppers on a copy of the sandbox's database: who got which email, when.
+simulate: export SANDBOX_HOST = $(HOST)
+simulate: install
+	$(PYTHON) sandbox/manage.py migrate --noinput -v0
+	$(PYTHON) sandbox/manage.py lifecycle_demo_data
+	$(PYTHON) sandbox/manage.py lifecycle_simulate --days 30
 
 test: test-sqlite
 

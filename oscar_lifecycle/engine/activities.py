@@ -8,6 +8,7 @@ for the first runner and finds the rows taken).
 
 import logging
 from collections import Counter
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -79,6 +80,9 @@ class _JourneysOfTriggers:
         return self.by_trigger[trigger.name]
 
 
+# An order recorded this long after it was placed was imported (demo data, a migration from
+# another shop): it updates the contact, but "after your order" mail would come years late.
+BACKDATED_ORDER = timedelta(days=1)
 ORDER_KINDS = {Activity.Kind.ORDER_PLACED, Activity.Kind.ORDER_STATUS_CHANGED}
 
 
@@ -89,6 +93,8 @@ def _process(activity, journeys_of, now):
     contact = _resolve(activity)
     if activity.kind == Activity.Kind.ORDER_PLACED:
         exit_for_goal(ORDER_PLACED_GOAL, contact, now=now)
+        if activity.created_at - activity.order.date_placed > BACKDATED_ORDER:
+            return "recorded", contact  # an import of past orders keeps facts, starts no journey
     enrolled = 0
     for trigger in event_triggers(activity.kind):
         for journey in journeys_of(trigger):

@@ -84,7 +84,7 @@ def new_members(offer):
                       "<p>Une question ? Répondez simplement à cet e-mail.</p>"),
                  button("Commencer mes achats", "/catalogue/")],
             )),
-            ({"delay_days": 14, "condition": "not_ordered_since_enrollment"}, words(
+            ({"delay_days": 7, "condition": "not_ordered_since_enrollment"}, words(
                 f"A welcome gift for you, {NAME}", "Your first order, a little cheaper.",
                 [heading("A gift for your first order"),
                  offer_block(offer, "<p>Use this code at checkout:</p>", 10),
@@ -93,6 +93,17 @@ def new_members(offer):
                 f"Un cadeau de bienvenue pour vous, {PRENOM}", "Votre première commande, un peu moins chère.",
                 [heading("Un cadeau pour votre première commande"),
                  offer_block(offer, "<p>Saisissez ce code au moment de payer :</p>", 10),
+                 button("Profiter de mon cadeau", "/catalogue/")],
+            )),
+            ({"delay_days": 7, "condition": "not_ordered_since_enrollment"}, words(
+                "Your welcome gift ends soon", "Three days left to use your code.",
+                [heading(f"Three days left, {NAME}"),
+                 offer_block(offer, "<p>Your code is still waiting for you:</p>", 10),
+                 button("Use my gift", "/catalogue/")],
+            ), words(
+                "Votre cadeau de bienvenue expire bientôt", "Plus que trois jours pour utiliser votre code.",
+                [heading(f"Plus que trois jours, {PRENOM}"),
+                 offer_block(offer, "<p>Votre code vous attend toujours :</p>", 10),
                  button("Profiter de mon cadeau", "/catalogue/")],
             )),
         ],
