@@ -11,6 +11,7 @@ REQUIRED = [
     "oscar_lifecycle/templates/oscar_lifecycle/email/base.html",
     "oscar_lifecycle/templates/oscar_lifecycle/preview/journey.html",
     "oscar_lifecycle/locale/fr/LC_MESSAGES/django.mo",
+    "oscar_lifecycle/static/oscar_lifecycle/trigger_settings.js",
 ]
 
 with tempfile.TemporaryDirectory() as wheel_dir:

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +39,12 @@ def record_rating(contact, enrollment, order, rating, comment=""):
 
 
 def _alert_shop(response):
+    """Tell the shop, in the shop's language (the request is the customer's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_alert(response)
+
+
+def _send_alert(response):
     for receiver, error in low_rating_received.send_robust(sender=SurveyResponse, response=response):
         if error is not None:
             logger.error("A low_rating_received receiver (%r) failed", receiver, exc_info=error)

@@ -1,5 +1,6 @@
 """An editor, in a real browser, adds a product-grid email to a journey, publishes it and previews it."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from oscar_lifecycle.content.render import render_step
-from oscar_lifecycle.models import Contact
+from oscar_lifecycle.models import Contact, Journey
 from tests.shop import PASSWORD, add_product_image, create_catalogue, create_journey
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -135,3 +136,41 @@ def test_an_editor_adds_a_product_grid_step_publishes_and_previews_it(live_serve
         expect(page.get_by_role("link", name="Product 3")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "the email fits the screen"
         page.screenshot(path=ARTIFACTS / name, full_page=True)
+
+
+def test_the_editor_shows_the_chosen_triggers_settings_and_refuses_a_value_out_of_range(
+    live_server, browser_page
+):
+    page = browser_page
+    get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
+    page.goto(live_server.url + "/cms/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + reverse("oscar_lifecycle_journeys:add"))
+
+    trigger = page.locator("select[name='trigger']")
+    idle_minutes = page.get_by_label("Minutes the basket sat untouched")
+    hours_after_view = page.get_by_label("Hours after the view")
+    trigger.select_option("abandoned_basket")
+    expect(idle_minutes).to_be_visible()
+    expect(hours_after_view).to_be_hidden()
+    trigger.select_option("browse_abandonment")
+    expect(idle_minutes).to_be_hidden()
+    expect(hours_after_view).to_be_visible()
+
+    trigger.select_option("abandoned_basket")
+    page.locator("input[name='name']").fill("Basket reminder")
+    idle_minutes.fill("5")
+    step = page.locator("[data-inline-panel-child]").first  # a new journey starts with one step
+    step.get_by_label("Subject").fill("Your basket")
+    step.get_by_role("button", name="Insert a block").click()
+    page.get_by_role("option", name=re.compile(r"(Basket|Cart) lines")).click()  # Oscar's English says Cart
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.get_by_text("Minutes the basket sat untouched must be between 15 and 10080.")).to_be_visible()
+    assert not Journey.objects.exists()
+    page.get_by_label("Minutes the basket sat untouched").fill("30")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page).to_have_url(re.compile(r"/edit/"))
+    assert Journey.objects.get().trigger_settings["idle_minutes"] == 30

@@ -40,7 +40,7 @@ def test_the_programme_is_installed_once_as_drafts_with_french_translations(fren
     assert second.strip() == "The whole programme is already installed."
     assert {journey.trigger for journey in english} == set(registered_triggers()), "every trigger has its journey"
     winback_fr = Journey.objects.get(locale=french, installed_as="winback")
-    assert [step.subject for step in winback_fr.ordered_steps()][1] == "À quel rythme souhaitez-vous nos e-mails ?"
+    assert [step.subject for step in winback_fr.ordered_steps()][1] == "À quel rythme souhaitez-vous nos e-mails\u00a0?"
 
 
 def test_a_renamed_journey_is_not_installed_again(french):
@@ -69,5 +69,5 @@ def test_published_it_welcomes_shoppers_in_their_language(french, catalogue, cli
     run_lifecycle()
     assert sorted((email.to[0], email.subject) for email in outbox) == [
         ("ada@example.com", "Welcome to Lifecycle Sandbox, friend!"),
-        ("jeanne@example.fr", "Bienvenue chez Lifecycle Sandbox, cher client !"),
+        ("jeanne@example.fr", "Bienvenue chez Lifecycle Sandbox, cher client\u00a0!"),
     ]

@@ -257,8 +257,8 @@ class RatingBlock(blocks.StructBlock):
     """A one-click 1-5 rating of the enrollment's order: each number is a signed link."""
 
     question = HeadingBlock(label=_("question"), default=_("How was your order?"))
-    low_label = blocks.CharBlock(label=_("words under 1"), default=_("Disappointed"))
-    high_label = blocks.CharBlock(label=_("words under 5"), default=_("Delighted"))
+    low_label = blocks.CharBlock(label=_("label under the lowest rating (1)"), default=_("Disappointed"))
+    high_label = blocks.CharBlock(label=_("label under the highest rating (5)"), default=_("Delighted"))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -24,15 +24,22 @@ class Activity(models.Model):
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("user"),
     )
     email = models.CharField(
         _("email"), max_length=254, blank=True, help_text=_("As typed (a guest's checkout address).")
     )
-    order = models.ForeignKey("order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    basket = models.ForeignKey("basket.Basket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    order = models.ForeignKey(
+        "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("order")
+    )
+    basket = models.ForeignKey(
+        "basket.Basket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("basket"),
+    )
     product = models.ForeignKey(
-        "catalogue.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalogue.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("product"),
     )
     status = models.CharField(_("new order status"), max_length=100, blank=True)
     language = models.CharField(_("language of the request"), max_length=10, blank=True)
@@ -40,7 +47,7 @@ class Activity(models.Model):
         Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="activities",
         verbose_name=_("contact"),
     )
-    created_at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("happened at"), default=timezone.now, editable=False)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)
 
     class Meta:

@@ -23,7 +23,10 @@ class SurveyResponse(models.Model):
     journey = models.ForeignKey(
         Journey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("journey")
     )
-    enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    enrollment = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("enrollment"),
+    )
     rating = models.PositiveSmallIntegerField(_("rating (1 to 5)"))
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("answered at"), default=timezone.now, editable=False)

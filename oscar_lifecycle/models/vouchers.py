@@ -9,9 +9,15 @@ class PersonalVoucher(models.Model):
     """The single-use Oscar voucher an offer block issued to one enrollment: one per
     enrollment and offer, so a retried or later step shows the same code."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="vouchers")
-    offer = models.ForeignKey("offer.ConditionalOffer", on_delete=models.CASCADE, related_name="+")
-    voucher = models.OneToOneField("voucher.Voucher", on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="vouchers", verbose_name=_("enrollment")
+    )
+    offer = models.ForeignKey(
+        "offer.ConditionalOffer", on_delete=models.CASCADE, related_name="+", verbose_name=_("offer")
+    )
+    voucher = models.OneToOneField(
+        "voucher.Voucher", on_delete=models.CASCADE, related_name="+", verbose_name=_("voucher")
+    )
     created_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
 
     class Meta:

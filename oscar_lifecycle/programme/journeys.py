@@ -53,8 +53,8 @@ def new_members(offer):
                  text("<p>Thank you for joining {{ shop_name }}. Here is what our customers love most.</p>"),
                  grid("best_sellers"), button("Visit the shop", "/catalogue/")],
             ), words(
-                f"Bienvenue chez {{{{ shop_name }}}}, {PRENOM} !", "Ravis de vous compter parmi nous.",
-                [heading(f"Bienvenue, {PRENOM} !"),
+                f"Bienvenue chez {{{{ shop_name }}}}, {PRENOM} !", "Ravis de vous compter parmi nous.",
+                [heading(f"Bienvenue, {PRENOM} !"),
                  text("<p>Merci de votre inscription chez {{ shop_name }}. Voici ce que nos clients préfèrent.</p>"),
                  grid("best_sellers"), button("Découvrir la boutique", "/catalogue/")],
             )),
@@ -65,7 +65,7 @@ def new_members(offer):
                  grid("best_sellers", max_products=6), button("See everything", "/catalogue/")],
             ), words(
                 "Les préférés de nos clients cette semaine", "Quelques idées pour commencer.",
-                [heading("Vous hésitez ?"),
+                [heading("Vous hésitez ?"),
                  text("<p>Voici les produits que nos clients commandent encore et encore.</p>"),
                  grid("best_sellers", max_products=6), button("Tout voir", "/catalogue/")],
             )),
@@ -81,7 +81,7 @@ def new_members(offer):
                 [heading("Commander chez nous, c'est simple"),
                  text("<ul><li>Paiement sécurisé</li><li>Commandes emballées avec soin et expédiées vite</li>"
                       "<li>Retours acceptés sous 14 jours</li></ul>"
-                      "<p>Une question ? Répondez simplement à cet e-mail.</p>"),
+                      "<p>Une question ? Répondez simplement à cet e-mail.</p>"),
                  button("Commencer mes achats", "/catalogue/")],
             )),
             ({"delay_days": 7, "condition": "not_ordered_since_enrollment"}, words(
@@ -92,7 +92,7 @@ def new_members(offer):
             ), words(
                 f"Un cadeau de bienvenue pour vous, {PRENOM}", "Votre première commande, un peu moins chère.",
                 [heading("Un cadeau pour votre première commande"),
-                 offer_block(offer, "<p>Saisissez ce code au moment de payer :</p>", 10),
+                 offer_block(offer, "<p>Saisissez ce code au moment de payer :</p>", 10),
                  button("Profiter de mon cadeau", "/catalogue/")],
             )),
             ({"delay_days": 7, "condition": "not_ordered_since_enrollment"}, words(
@@ -103,7 +103,7 @@ def new_members(offer):
             ), words(
                 "Votre cadeau de bienvenue expire bientôt", "Plus que trois jours pour utiliser votre code.",
                 [heading(f"Plus que trois jours, {PRENOM}"),
-                 offer_block(offer, "<p>Votre code vous attend toujours :</p>", 10),
+                 offer_block(offer, "<p>Votre code vous attend toujours :</p>", 10),
                  button("Profiter de mon cadeau", "/catalogue/")],
             )),
         ],
@@ -118,17 +118,17 @@ def abandoned_basket(offer):
                                              "free for 14 days.</p>")]),
                    *extra_en, button("Back to my basket", "/basket/")]
         french = [heading(intro_fr), ("basket_lines", None),
-                  section("basket", [text("<p>Votre panier est sauvegardé : reprenez où vous en étiez.</p>")]),
+                  section("basket", [text("<p>Votre panier est sauvegardé : reprenez où vous en étiez.</p>")]),
                   section("checkout", [text("<p>Le paiement est sécurisé, la livraison rapide et les "
                                             "retours gratuits pendant 14 jours.</p>")]),
                   *extra_fr, button("Retrouver mon panier", "/basket/")]
         return english, french
 
     first = reminder("You left something behind", "Vous avez oublié quelque chose")
-    second = reminder("Still thinking it over?", "Toujours en réflexion ?")
+    second = reminder("Still thinking it over?", "Toujours en réflexion ?")
     last = reminder("Last call for your basket", "Dernier rappel pour votre panier",
                     [offer_block(offer, "<p>To help you decide, a little something:</p>", 3)],
-                    [offer_block(offer, "<p>Pour vous aider à vous décider, un petit geste :</p>", 3)])
+                    [offer_block(offer, "<p>Pour vous aider à vous décider, un petit geste :</p>", 3)])
     return {
         "key": "abandoned_basket", "name": "Abandoned basket", "trigger": "abandoned_basket",
         "trigger_settings": {"idle_minutes": 60}, "audience": "all", "reentry": "always",
@@ -137,7 +137,7 @@ def abandoned_basket(offer):
             ({"delay_hours": 0}, words("Your basket is waiting for you", "It's all still there.", first[0]),
              words("Votre panier vous attend", "Tout y est encore.", first[1])),
             ({"delay_hours": 23}, words("Still thinking it over?", "Your basket is saved.", second[0]),
-             words("Toujours en réflexion ?", "Votre panier est sauvegardé.", second[1])),
+             words("Toujours en réflexion ?", "Votre panier est sauvegardé.", second[1])),
             ({"delay_hours": 48}, words("A little something for your basket", "A personal code, for 3 days.",
                                         last[0]),
              words("Un petit geste pour votre panier", "Un code personnel, valable 3 jours.", last[1])),
@@ -155,8 +155,8 @@ def browse_abandonment(offer):
                 [heading(f"Still interested, {NAME}?"), grid("viewed", max_products=1),
                  grid("recommendations", "You may also like")],
             ), words(
-                "Toujours intéressé(e) ?", "Le produit que vous avez regardé, et quelques autres.",
-                [heading(f"Toujours intéressé(e), {PRENOM} ?"), grid("viewed", max_products=1),
+                "Toujours intéressé(e) ?", "Le produit que vous avez regardé, et quelques autres.",
+                [heading(f"Toujours intéressé(e), {PRENOM} ?"), grid("viewed", max_products=1),
                  grid("recommendations", "Vous aimerez peut-être aussi")],
             )),
         ],
@@ -174,16 +174,16 @@ def after_the_order(offer):
                  text("<p>Customers who chose the same also liked these.</p>"), grid("recommendations")],
             ), words(
                 "Pour aller avec votre commande", "Choisis pour vous.",
-                [heading(f"Votre commande vous plaît, {PRENOM} ?"),
-                 text("<p>Les clients qui ont fait le même choix ont aussi aimé :</p>"), grid("recommendations")],
+                [heading(f"Votre commande vous plaît, {PRENOM} ?"),
+                 text("<p>Les clients qui ont fait le même choix ont aussi aimé :</p>"), grid("recommendations")],
             )),
             ({"delay_days": 11}, words(
                 "Ready for the next step?", "A step up from what you chose.",
                 [heading("Ready for the next step?"),
                  text("<p>If you liked your last order, these might please you even more.</p>"), grid("upsell")],
             ), words(
-                "Prêt(e) à passer à la vitesse supérieure ?", "Un cran au-dessus de votre choix.",
-                [heading("Envie d'aller plus loin ?"),
+                "Prêt(e) à passer à la vitesse supérieure ?", "Un cran au-dessus de votre choix.",
+                [heading("Envie d'aller plus loin ?"),
                  text("<p>Si votre commande vous a plu, ceux-ci pourraient vous plaire encore plus.</p>"),
                  grid("upsell")],
             )),
@@ -201,8 +201,8 @@ def satisfaction(offer):
                 [heading(f"Hello {NAME},"), text("<p>Your order has arrived. How did we do?</p>"),
                  rating("Your rating, from 1 to 5", "Disappointed", "Delighted")],
             ), words(
-                "Votre commande vous a-t-elle plu ?", "Un clic pour nous le dire.",
-                [heading(f"Bonjour {PRENOM},"), text("<p>Votre commande est arrivée. Qu'en avez-vous pensé ?</p>"),
+                "Votre commande vous a-t-elle plu ?", "Un clic pour nous le dire.",
+                [heading(f"Bonjour {PRENOM},"), text("<p>Votre commande est arrivée. Qu'en avez-vous pensé ?</p>"),
                  rating("Votre note, de 1 à 5", "Déçu(e)", "Ravi(e)")],
             )),
         ],
@@ -220,7 +220,7 @@ def winback(offer):
                  grid("best_sellers"), button("See what's new", "/catalogue/")],
             ), words(
                 f"Vous nous manquez, {PRENOM}", "Voici les nouveautés.",
-                [heading("Cela fait longtemps !"), text("<p>Voici ce que nos clients adorent en ce moment.</p>"),
+                [heading("Cela fait longtemps !"), text("<p>Voici ce que nos clients adorent en ce moment.</p>"),
                  grid("best_sellers"), button("Voir les nouveautés", "/catalogue/")],
             )),
             ({"delay_days": 7}, words(
@@ -230,9 +230,9 @@ def winback(offer):
                       "once a month, or a three-month break.</p>"),
                  button("Choose how often", "{{ frequency_url }}")],
             ), words(
-                "À quel rythme souhaitez-vous nos e-mails ?", "À chaque envoi, chaque semaine, chaque mois, ou une pause.",
-                [heading("Trop d'e-mails ?"),
-                 text("<p>Dites-nous à quel rythme vous souhaitez nous lire : à chaque envoi, une fois "
+                "À quel rythme souhaitez-vous nos e-mails ?", "À chaque envoi, chaque semaine, chaque mois, ou une pause.",
+                [heading("Trop d'e-mails ?"),
+                 text("<p>Dites-nous à quel rythme vous souhaitez nous lire : à chaque envoi, une fois "
                       "par semaine, une fois par mois, ou une pause de trois mois.</p>"),
                  button("Choisir mon rythme", "{{ frequency_url }}")],
             )),
@@ -244,7 +244,7 @@ def winback(offer):
             ), words(
                 "Un dernier cadeau avant de nous quitter", "Un code personnel, valable 14 jours.",
                 [heading("Une dernière chose"),
-                 text("<p>Sans nouvelles de votre part, ce sera notre dernier e-mail. Avant cela, un cadeau :</p>"),
+                 text("<p>Sans nouvelles de votre part, ce sera notre dernier e-mail. Avant cela, un cadeau :</p>"),
                  offer_block(offer, "", 14), button("Profiter de mon cadeau", "/catalogue/")],
             )),
         ],
@@ -261,8 +261,8 @@ def birthday(offer):
                 [heading(f"Happy birthday, {NAME}!"), offer_block(offer, "<p>Our present to you:</p>", 30),
                  button("Treat yourself", "/catalogue/")],
             ), words(
-                f"Joyeux anniversaire, {PRENOM} !", "Un cadeau de {{ shop_name }}.",
-                [heading(f"Joyeux anniversaire, {PRENOM} !"), offer_block(offer, "<p>Notre cadeau :</p>", 30),
+                f"Joyeux anniversaire, {PRENOM} !", "Un cadeau de {{ shop_name }}.",
+                [heading(f"Joyeux anniversaire, {PRENOM} !"), offer_block(offer, "<p>Notre cadeau :</p>", 30),
                  button("Me faire plaisir", "/catalogue/")],
             )),
         ],
@@ -280,10 +280,10 @@ def order_anniversary(offer):
                  text("<p>A year ago today, you placed your first order with {{ shop_name }}. Thank you!</p>"),
                  grid("best_sellers"), button("Visit the shop", "/catalogue/")],
             ), words(
-                "Un an déjà !", "Merci pour votre confiance.",
-                [heading(f"Merci, {PRENOM} !"),
+                "Un an déjà !", "Merci pour votre confiance.",
+                [heading(f"Merci, {PRENOM} !"),
                  text("<p>Il y a un an jour pour jour, vous passiez votre première commande chez "
-                      "{{ shop_name }}. Merci !</p>"),
+                      "{{ shop_name }}. Merci !</p>"),
                  grid("best_sellers"), button("Visiter la boutique", "/catalogue/")],
             )),
         ],
@@ -303,8 +303,8 @@ def loyalty(offer):
                  button("Shop now", "/catalogue/")],
             ), words(
                 "Merci pour votre fidélité", "Un code personnel pour votre prochaine commande.",
-                [heading(f"Déjà trois commandes, {PRENOM} !"),
-                 offer_block(offer, "<p>Pour vous remercier, un code pour votre prochaine commande :</p>", 30),
+                [heading(f"Déjà trois commandes, {PRENOM} !"),
+                 offer_block(offer, "<p>Pour vous remercier, un code pour votre prochaine commande :</p>", 30),
                  button("Commander", "/catalogue/")],
             )),
         ],

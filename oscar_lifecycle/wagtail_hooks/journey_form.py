@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -78,14 +80,22 @@ def journey_form_class():
     return type("JourneyForm", (JourneyFormBase,), fields)
 
 
+def _section_heading(trigger_label):
+    return gettext("Settings of the trigger “%(trigger)s”") % {"trigger": trigger_label}
+
+
+# Wagtail builds the form once: the heading is translated when shown, in the editor's language.
+section_heading = lazy(_section_heading, str)
+
+
 def trigger_settings_panels():
-    """One collapsible section per trigger that has settings."""
+    """One section per trigger that has settings; the editor's script shows only the chosen one's."""
     return [
         MultiFieldPanel(
             [FieldPanel(setting_field_name(trigger, setting)) for setting in trigger.settings],
-            heading=_("Settings of the trigger “%(trigger)s”") % {"trigger": trigger.label},
+            heading=section_heading(trigger.label),
             help_text=_("Used only when the journey starts with this trigger; empty fields take the default."),
-            classname="collapsed",
+            attrs={"data-lifecycle-trigger-settings": trigger.name},
         )
         for trigger in _offered_triggers().values()
         if trigger.settings
