@@ -30,42 +30,16 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core import mail  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment, teardown_test_environment  # noqa: E402
-from wagtail.coreutils import get_supported_content_language_variant  # noqa: E402
-from wagtail.models import Locale  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 from oscar_lifecycle.contacts import contact_for  # noqa: E402
 from oscar_lifecycle.content.render import render_step  # noqa: E402
 from oscar_lifecycle.engine.dispatch import dispatch_due  # noqa: E402
 from oscar_lifecycle.engine.enroll import enroll  # noqa: E402
+from benchmarks.harness import QueryCounter, benchmark_database, create_default_locale  # noqa: E402
 from tests.shop import create_journey  # noqa: E402
 
 TEST_EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-
-
-class NoMigrations:
-    """MIGRATION_MODULES saying no app has migrations: tables come from the models, as with --nomigrations."""
-
-    def __contains__(self, app_label):
-        return True
-
-    def __getitem__(self, app_label):
-        return None
-
-
-class QueryCounter:
-    """An execute wrapper counting every statement, whatever DEBUG says.
-
-    CaptureQueriesContext reads the debug query log, which keeps only the last
-    9,000 queries: a few thousand emails would be miscounted.
-    """
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 @dataclass
@@ -90,11 +64,6 @@ def parsed_arguments():
     if arguments.renders < 2:
         parser.error("--renders must be 2 or more (the p95 needs two timings)")
     return arguments
-
-
-def create_default_locale():
-    """The Locale wagtailcore's migration 0054 creates: tables made from the models start without it."""
-    Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
 
 
 def enroll_contacts(count):
@@ -170,18 +139,11 @@ def print_report(rows):
 
 def main():
     arguments = parsed_arguments()
-    settings.MIGRATION_MODULES = NoMigrations()
-    setup_test_environment()
-    old_database_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with benchmark_database():
         lifecycle = {**settings.OSCAR_LIFECYCLE, "PRESSURE_CAP": None}
         with override_settings(EMAIL_BACKEND=TEST_EMAIL_BACKEND, OSCAR_LIFECYCLE=lifecycle):
             dispatch, render = run_benchmarks(arguments.emails, arguments.renders)
         print_report(report_rows(dispatch, render))
-    finally:
-        connection.creation.destroy_test_db(old_database_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,6 +35,10 @@ def run_scan(trigger, now):
     enrolled = 0
     for journey in live_journeys(trigger.name):
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Compiling a scan's plan (JIT) cost more than it saved: 0.4 to 1.4 s per scan.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
             entries = trigger.due_entries(journey, trigger.settings_for(journey), now)
             enrolled += len(enroll_entries(trigger.name, entries, journeys=[journey], now=now))
     return enrolled

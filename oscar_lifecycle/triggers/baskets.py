@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import BigIntegerField, Exists, OuterRef, Subquery
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -60,6 +60,7 @@ class AbandonedBasketTrigger(ScanTrigger):
             )
             .annotate(last_touched=Subquery(last_touched.values("date_updated")[:1]))
             .filter(last_touched__lte=idle_since)
+            .filter(Q(owner__isnull=False) | Exists(checkouts))  # a guest who gave no address: nobody
             .annotate(
                 contact_id=Coalesce(
                     Subquery(Contact.objects.filter(user=OuterRef("owner")).values("pk")[:1]),
