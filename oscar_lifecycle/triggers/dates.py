@@ -3,7 +3,8 @@
 import calendar
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -68,20 +69,25 @@ class OrderAnniversaryTrigger(_YearlyTrigger):
     label = _("Anniversary of the first order")
 
     def due_entries(self, journey, settings, now):
-        Order = get_model("order", "Order")
         today = self.today_if_due(settings, now)
         if today is None:
             return []
-        first_order = (
-            Order.objects.filter(Q(user=OuterRef("user")) | Q(guest_email__iexact=OuterRef("email")))
-            .order_by("date_placed").values("date_placed")[:1]
-        )
-        customers = Contact.objects.filter(last_order_at__isnull=False).annotate(
-            first_order_at=Subquery(first_order)
-        )
+        a_year_ago = timezone.make_aware(datetime.combine(today - timedelta(days=364), time()))
         on_the_day = Q()
         for month, day in _days_matching(today):
             on_the_day |= Q(first_order_at__month=month, first_order_at__day=day)
-        a_year_ago = timezone.make_aware(datetime.combine(today - timedelta(days=364), time()))
-        contacts = self.not_this_year(customers.filter(on_the_day, first_order_at__lt=a_year_ago), journey, now)
-        return [Entry(contact) for contact in contacts]
+        # First orders grouped once over the orders table (members by account, guests by
+        # address): no per-contact subquery, so the scan stays one query at any volume.
+        Order = get_model("order", "Order")
+        members = (
+            Order.objects.filter(user__isnull=False).values("user_id")
+            .annotate(first_order_at=Min("date_placed")).filter(on_the_day, first_order_at__lt=a_year_ago)
+        )
+        guests = (
+            Order.objects.filter(user__isnull=True).annotate(address=Lower("guest_email")).values("address")
+            .annotate(first_order_at=Min("date_placed")).filter(on_the_day, first_order_at__lt=a_year_ago)
+        )
+        customers = Contact.objects.filter(
+            Q(user_id__in=members.values("user_id")) | Q(user__isnull=True, email__in=guests.values("address"))
+        )
+        return [Entry(contact) for contact in self.not_this_year(customers, journey, now)]
