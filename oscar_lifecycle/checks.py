@@ -117,3 +117,23 @@ def check_runner(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_delivered_statuses(app_configs, **kwargs):
+    """The satisfaction question waits for a "delivered" status; a pipeline without one never asks."""
+    from .triggers.orders import delivered_statuses
+
+    if "oscar_lifecycle.triggers.orders.OrderStatusTrigger" not in lifecycle_setting("TRIGGERS"):
+        return []
+    if delivered_statuses():
+        return []
+    return [
+        Warning(
+            "No order status means \"delivered\": OSCAR_ORDER_STATUS_PIPELINE has no final status "
+            "other than a cancellation, and OSCAR_LIFECYCLE['DELIVERED_STATUSES'] is not set, so "
+            "order-status journeys (the satisfaction question) start only on statuses editors tick.",
+            hint='Set OSCAR_LIFECYCLE["DELIVERED_STATUSES"] = ["Delivered"] (your status names).',
+            id="oscar_lifecycle.W006",
+        )
+    ]

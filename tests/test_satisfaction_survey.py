@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.checks import run_checks
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -129,3 +130,10 @@ def test_a_forged_or_broken_rating_link_is_a_404(mangle, delivered_order, outbox
     link = path_of(rating_links(outbox[0])[2])
     assert client_class().post(mangle(link)).status_code == 404
     assert not SurveyResponse.objects.exists()
+
+
+def test_a_pipeline_without_a_delivered_status_is_reported(settings):
+    settings.OSCAR_ORDER_STATUS_PIPELINE = {"Pending": ("Cancelled",), "Cancelled": ()}
+    assert "oscar_lifecycle.W006" in [message.id for message in run_checks()]
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "DELIVERED_STATUSES": ["Done"]}
+    assert "oscar_lifecycle.W006" not in [message.id for message in run_checks()]

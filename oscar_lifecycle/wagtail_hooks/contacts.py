@@ -31,7 +31,7 @@ class ContactFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Contact
-        fields = ["status", "consent"]
+        fields = ["status", "consent", "frequency"]
 
     def filter_engaged(self, queryset, name, value):
         days = int(value.removeprefix("never_"))
@@ -70,7 +70,8 @@ class ContactViewSet(ModelViewSet):
     filterset_class = ContactFilterSet
     search_fields = ["email", "first_name", "last_name"]
     list_export = ["email", "first_name", "last_name", "status", "consent", "consent_changed_at",
-                   "last_order_at", "last_engagement_at", "created_at"]
+                   "frequency", "paused_until", "birth_date", "last_order_at", "last_engagement_at",
+                   "created_at"]
     inspect_view_enabled = True
     inspect_view_class = ContactInspectView
     copy_view_enabled = False
