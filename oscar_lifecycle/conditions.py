@@ -30,7 +30,8 @@ class HasOrdered(Condition):
 
 CONDITIONS = {condition.name: condition() for condition in (HasNotOrderedSinceEnrollment, HasOrdered)}
 
-# Goals end an enrollment early; events.py fires them by name.
+# Goals end an enrollment early: the runner when it processes an order, and the dispatcher
+# before each send (engine/dispatch.py reads Oscar's orders).
 ORDER_PLACED_GOAL = "order_placed"
 GOALS = {ORDER_PLACED_GOAL: _("the contact places an order")}
 

@@ -2,7 +2,7 @@
 for 1,000, and a scan run again enrolls nobody twice."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import groupby
 
@@ -78,11 +78,28 @@ def viewed_products(prefix, count, product, *, viewed_at):
     ])
 
 
+def quiet_customers(prefix, count, *, last_order_at):
+    Contact.objects.bulk_create([
+        Contact(email=f"{prefix}q-{number}@example.com", last_order_at=last_order_at) for number in range(count)
+    ])
+
+
+def birthdays(prefix, count, *, on):
+    Contact.objects.bulk_create([
+        Contact(email=f"{prefix}b-{number}@example.com", birth_date=on.replace(year=1990))
+        for number in range(count)
+    ])
+
+
 def create_due(trigger_name, prefix, count, product, now):
     if trigger_name == "abandoned_basket":
         abandoned_baskets(prefix, count, product, idle_since=now - timedelta(hours=2))
-    else:
+    elif trigger_name == "browse_abandonment":
         viewed_products(prefix, count, product, viewed_at=now - timedelta(hours=3))
+    elif trigger_name == "winback":
+        quiet_customers(prefix, count, last_order_at=now - timedelta(days=200))
+    else:
+        birthdays(prefix, count, on=timezone.localdate(now))
 
 
 def scan(trigger_name, now):
@@ -107,13 +124,18 @@ def statements(queries):
     return [sql for sql, _batches in groupby(queries, key=statement)]
 
 
-SCAN_TRIGGERS = ["abandoned_basket", "browse_abandonment"]
+SCAN_TRIGGERS = ["abandoned_basket", "browse_abandonment", "winback", "birthday"]
+
+
+def noon_today():
+    """Birthdays are due from the journey's local hour: a time of day all these tests are past."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
 
 
 @pytest.mark.parametrize("trigger_name", SCAN_TRIGGERS)
 def test_a_scan_costs_the_same_queries_for_ten_as_for_a_thousand_due_contacts(trigger_name, catalogue):
     create_journey("Scanned", trigger=trigger_name, reentry="always", steps=[{"delay_hours": 0}])
-    now = timezone.now()
+    now = noon_today()
     create_due(trigger_name, "ten-", 10, catalogue[0], now)
     for_ten, enrolled = scan(trigger_name, now)
     assert enrolled == 10
@@ -129,7 +151,7 @@ def test_a_scan_costs_the_same_queries_for_ten_as_for_a_thousand_due_contacts(tr
 @pytest.mark.parametrize("trigger_name", SCAN_TRIGGERS)
 def test_a_scan_run_again_enrolls_nobody_twice(trigger_name, catalogue):
     create_journey("Scanned", trigger=trigger_name, reentry="always", steps=[{"delay_days": 5}])
-    now = timezone.now()
+    now = noon_today()
     create_due(trigger_name, "due-", 6, catalogue[0], now)
 
     _, first = scan(trigger_name, now)
