@@ -46,6 +46,13 @@ DEFAULTS = {
     # win-back series ended unanswered, and for prospects silent for this many days.
     "SUNSET_AFTER_DAYS": 30,
     "PROSPECT_SUNSET_DAYS": 180,
+    # An open or click within this many seconds of the send is a machine's (a scanner, a
+    # prefetching proxy): kept, never counted as engagement or attribution.
+    "MACHINE_SECONDS": 10,
+    # Attribution of an order: the last email the contact clicked in CLICK_WINDOW before it,
+    # else the last one they opened (a person, not a proxy) in OPEN_WINDOW.
+    "CLICK_WINDOW": timedelta(days=5),
+    "OPEN_WINDOW": timedelta(days=1),
     # Activities (what shoppers did) the runner turns into enrollments per transaction.
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.

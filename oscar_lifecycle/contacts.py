@@ -86,12 +86,30 @@ def record_change(contact, *, source, consent=None, status=None, actor=None):
         )
 
 
-def unsubscribe(contact, *, source, actor=None):
+# How strongly a status says no: public endpoints and ESP feedback only ever move it up.
+STATUS_STRENGTH = [
+    Contact.Status.ACTIVE, Contact.Status.SUNSET, Contact.Status.UNSUBSCRIBED,
+    Contact.Status.BOUNCED, Contact.Status.COMPLAINED,
+]
+
+
+def say_no(contact, status, *, source, actor=None):
+    """Move ``contact`` to ``status`` (unsubscribed, bounced, complained) unless it already says a
+    stronger no; an unsubscribe or a complaint also withdraws marketing consent. Return whether
+    anything changed: a second unsubscribe, a replayed webhook, changes and logs nothing."""
+    stronger = STATUS_STRENGTH.index(status) > STATUS_STRENGTH.index(contact.status)
+    withdraws = status != Contact.Status.BOUNCED and contact.consent != Contact.Consent.WITHDRAWN
+    if not (stronger or withdraws):
+        return False
     record_change(
-        contact,
-        source=source,
-        consent=Contact.Consent.WITHDRAWN,
-        status=Contact.Status.UNSUBSCRIBED,
-        actor=actor,
+        contact, source=source, actor=actor,
+        consent=Contact.Consent.WITHDRAWN if withdraws else None,
+        status=status if stronger else None,
     )
-    consent_withdrawn.send(sender=Contact, contact=contact, source=source)
+    if withdraws:
+        consent_withdrawn.send(sender=Contact, contact=contact, source=source)
+    return True
+
+
+def unsubscribe(contact, *, source, actor=None):
+    return say_no(contact, Contact.Status.UNSUBSCRIBED, source=source, actor=actor)

@@ -1,5 +1,6 @@
 """Shared factories: a small catalogue, journeys, and a shopper driving Oscar's real views."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,6 +11,7 @@ from oscar.test.factories import create_order
 from PIL import Image
 
 from oscar_lifecycle.models import Journey, Step
+from oscar_lifecycle.tracking.tokens import click_from_token
 
 Basket = get_model("basket", "Basket")
 Category = get_model("catalogue", "Category")
@@ -166,3 +168,9 @@ def basket_reminder_step(subject, *, delay_hours):
             stage_section("checkout", "Secure payment, free returns."),
         ],
     }
+
+
+def link_destinations(email):
+    """Where the links of a sent email lead, through our signed click redirects."""
+    tokens = re.findall(r'href="https://shop\.test/lifecycle/c/([^/"]+)/"', email.alternatives[0][0])
+    return [click_from_token(token)[1] for token in tokens]

@@ -18,6 +18,7 @@ from ..content.render import render_step
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
 from ..purchases import order_times, purchased_products
 from ..signals import step_sent
+from ..tracking.links import track_links
 from ..triggers import registered_triggers
 from .claim import claim_due
 from .gates import suppression_reason
@@ -178,7 +179,7 @@ def _send(enrollment, step, message, batch):
 
     try:
         esp_message_id = send_rendered(
-            rendered, contact, batch.shop_settings,
+            track_links(rendered, message.pk), contact, batch.shop_settings,
             tags=[f"journey:{enrollment.journey.pk}", f"step:{step.pk}"],
             metadata={"lifecycle_message": message.pk},
         )

@@ -1,6 +1,7 @@
 from .activities import Activity
 from .contacts import ConsentEvent, Contact
 from .enrollments import Enrollment
+from .events import Conversion, MessageEvent
 from .journeys import Journey, Step
 from .messages import Message
 from .scans import ScanRun
@@ -9,6 +10,6 @@ from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "Enrollment", "Journey", "LifecycleSettings", "Message", "PersonalVoucher", "ScanRun", "Step",
+    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Step",
     "SurveyResponse",
 ]

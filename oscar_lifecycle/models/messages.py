@@ -42,6 +42,11 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True,
+                                     help_text=_("By the person: machine opens are not counted."))
+    clicked_at = models.DateTimeField(_("first clicked at"), null=True, blank=True)
+    open_count = models.PositiveIntegerField(_("opens"), default=0)
+    click_count = models.PositiveIntegerField(_("clicks"), default=0)
 
     class Meta:
         verbose_name = _("message")

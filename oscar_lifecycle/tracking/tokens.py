@@ -64,3 +64,34 @@ def contact_id_from_frequency_token(token):
     if not isinstance(contact_id, int):
         raise signing.BadSignature("token does not name a contact")
     return contact_id
+
+
+CLICK_SALT = "oscar_lifecycle.click"
+OPEN_SALT = "oscar_lifecycle.open"
+
+
+def click_url(message_id, url):
+    """Our redirect to ``url`` for message ``message_id``: signed, so it leads only to that URL."""
+    token = signing.dumps([message_id, url], salt=CLICK_SALT, compress=True)
+    return f"{site_url()}{reverse('oscar_lifecycle:click', args=[token])}"
+
+
+def click_from_token(token):
+    """Return (message id, URL); raise signing.BadSignature for a forged, cut or foreign token."""
+    value = signing.loads(token, salt=CLICK_SALT)
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)
+            and isinstance(value[1], str) and value[1].startswith(("http://", "https://"))):
+        raise signing.BadSignature("token does not name a link")
+    return value[0], value[1]
+
+
+def open_pixel_url(message_id):
+    token = signing.dumps(message_id, salt=OPEN_SALT)
+    return f"{site_url()}{reverse('oscar_lifecycle:open', args=[token + '.gif'])}"
+
+
+def message_id_from_open_token(token):
+    message_id = signing.loads(token, salt=OPEN_SALT)
+    if not isinstance(message_id, int):
+        raise signing.BadSignature("token does not name a message")
+    return message_id

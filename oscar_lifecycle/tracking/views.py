@@ -1,7 +1,7 @@
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -9,11 +9,19 @@ from oscar.core.loading import get_model
 
 from ..contacts import unsubscribe
 from ..content.render import shop_name
-from ..models import Contact, Enrollment
+from ..models import Contact, Enrollment, Message, MessageEvent
 from ..site_url import site_url
 from ..surveys import record_rating
 from ..frequency import choose_frequency
-from .tokens import contact_id_from_frequency_token, contact_id_from_unsubscribe_token, ids_from_rating_token
+from .events import record_event
+from .machines import is_machine
+from .tokens import (
+    click_from_token,
+    contact_id_from_frequency_token,
+    contact_id_from_unsubscribe_token,
+    ids_from_rating_token,
+    message_id_from_open_token,
+)
 
 
 @csrf_exempt
@@ -91,3 +99,42 @@ def frequency_view(request, token):
             "contact": contact, "choices": Contact.Frequency.choices, "saved": chosen is not None,
             "shop_name": shop_name(), "site_url": site_url(),
         })
+
+
+TRANSPARENT_GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+@require_http_methods(["GET", "HEAD"])
+def click_view(request, token):
+    """A link of a sent email: record the click (a person's, or a scanner's), then go where the
+    email said. A forged, cut or foreign token is a 404: this never redirects anywhere else."""
+    try:
+        message_id, url = click_from_token(token)
+    except signing.BadSignature:
+        raise Http404("Invalid link") from None
+    message = get_object_or_404(Message, pk=message_id)
+    now = timezone.now()
+    user_agent = request.headers.get("User-Agent", "")
+    record_event(message, MessageEvent.Kind.CLICKED, source=MessageEvent.Source.REDIRECT, url=url,
+                 user_agent=user_agent, is_machine=is_machine(user_agent, message.sent_at, now, request.method))
+    return HttpResponseRedirect(url)
+
+
+@require_http_methods(["GET", "HEAD"])
+def open_view(request, token):
+    """The open pixel: a transparent GIF, never cached, and an open recorded (machine or person)."""
+    try:
+        message_id = message_id_from_open_token(token.removesuffix(".gif"))
+    except signing.BadSignature:
+        raise Http404("Invalid pixel") from None
+    message = get_object_or_404(Message, pk=message_id)
+    now = timezone.now()
+    user_agent = request.headers.get("User-Agent", "")
+    record_event(message, MessageEvent.Kind.OPENED, source=MessageEvent.Source.PIXEL, user_agent=user_agent,
+                 is_machine=is_machine(user_agent, message.sent_at, now, request.method))
+    response = HttpResponse(TRANSPARENT_GIF, content_type="image/gif")
+    response["Cache-Control"] = "no-store, private"
+    return response

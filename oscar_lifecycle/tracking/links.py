@@ -1,0 +1,45 @@
+"""Make a rendered email trackable for one Message: its links go through signed redirects and
+an open pixel closes its body. Previews and test sends never come here."""
+
+import html
+import re
+from dataclasses import replace
+
+from django.urls import reverse
+
+from ..site_url import site_url
+from .tokens import click_url, open_pixel_url
+
+HREF_PATTERN = re.compile(r'(<a\s[^>]*?href=")(https?://[^"]+)(")', re.IGNORECASE)
+TEXT_URL_PATTERN = re.compile(r"https?://[^\s<>\"\]]+")
+PIXEL = '<img src="{}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">'
+
+
+def _own_pages():
+    """Where our own pages live (unsubscribe, frequency, ratings): they record their visits themselves."""
+    return f"{site_url()}{reverse('oscar_lifecycle:account').removesuffix('account/')}"
+
+
+def _tracked(url, message_id, own_pages):
+    if url.startswith(own_pages):
+        return url
+    return click_url(message_id, url)
+
+
+def track_links(rendered, message_id):
+    """``rendered`` (a RenderedEmail) with every outside link of its HTML and text parts going
+    through our click redirect, and the open pixel at the end of the HTML body."""
+    own_pages = _own_pages()
+
+    def html_link(match):
+        url = html.unescape(match.group(2))
+        return f"{match.group(1)}{html.escape(_tracked(url, message_id, own_pages))}{match.group(3)}"
+
+    tracked_html = HREF_PATTERN.sub(html_link, rendered.html)
+    pixel = PIXEL.format(html.escape(open_pixel_url(message_id)))
+    if "</body>" in tracked_html:
+        tracked_html = tracked_html.replace("</body>", f"{pixel}</body>", 1)
+    else:
+        tracked_html += pixel
+    tracked_text = TEXT_URL_PATTERN.sub(lambda match: _tracked(match.group(0), message_id, own_pages), rendered.text)
+    return replace(rendered, html=tracked_html, text=tracked_text)
