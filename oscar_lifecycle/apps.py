@@ -10,6 +10,7 @@ class OscarLifecycleConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
-        from .signals import oscar
+        from .signals import anymail, oscar
 
         oscar.connect()
+        anymail.connect()

@@ -18,6 +18,7 @@ from ..conf import lifecycle_setting
 from ..contacts import contact_for, record_change
 from ..exceptions import InvalidContactEmail
 from ..models import Activity, Contact
+from ..tracking.attribution import attribute_order
 from ..triggers import event_triggers
 from .enroll import enroll_entries, exit_for_goal, live_journeys
 
@@ -93,6 +94,7 @@ def _process(activity, journeys_of, now):
     contact = _resolve(activity)
     if activity.kind == Activity.Kind.ORDER_PLACED:
         exit_for_goal(ORDER_PLACED_GOAL, contact, now=now)
+        attribute_order(activity.order, contact)
         if activity.created_at - activity.order.date_placed > BACKDATED_ORDER:
             return "recorded", contact  # an import of past orders keeps facts, starts no journey
     enrolled = 0

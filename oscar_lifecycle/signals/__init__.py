@@ -16,3 +16,9 @@ consent_withdrawn = Signal()
 # A contact rated an order at or below OSCAR_LIFECYCLE["LOW_RATING"] from a satisfaction email.
 # Arguments: sender=SurveyResponse, response (the SurveyResponse: contact, order, rating, comment).
 low_rating_received = Signal()
+
+# An order was attributed to a lifecycle email (its last click in CLICK_WINDOW, else its last
+# human open in OPEN_WINDOW), once per order.
+# Arguments: sender=Conversion, conversion (the Conversion: order, message, journey, step,
+# revenue, currency, attributed_to "click" or "open").
+conversion_attributed = Signal()
