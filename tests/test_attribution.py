@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -100,3 +102,19 @@ def test_the_windows_are_settings(two_emails, client_class, client, catalogue, s
         client_class().get(link(emails["Second"], "c"), HTTP_USER_AGENT=BROWSER)
     order_at(client, catalogue[0], start + timedelta(days=8))
     assert Conversion.objects.get().attributed_to == "click"
+
+
+def test_the_admin_shows_revenue_and_the_contacts_timeline_its_clicks(two_emails, client_class, client, catalogue):
+    start, emails = two_emails
+    with at(start + timedelta(days=1, hours=2)):
+        client_class().get(link(emails["First"], "c"), HTTP_USER_AGENT=BROWSER)
+    order = order_at(client, catalogue[0], start + timedelta(days=2))
+    owner = client_class()
+    owner.force_login(get_user_model().objects.create_superuser("owner", "owner@shop.test", "pw"))
+
+    revenue = owner.get(reverse("oscar_lifecycle_conversions:index")).content.decode()
+    assert order.number in revenue and "Series" in revenue
+    contact = Conversion.objects.get().contact
+    timeline = owner.get(reverse("oscar_lifecycle_contacts:inspect", args=[contact.pk])).content.decode()
+    assert "Clicked: “First” → https://shop.test/catalogue/" in timeline
+    assert f"Order {order.number}" in timeline and "attributed to “First”" in timeline

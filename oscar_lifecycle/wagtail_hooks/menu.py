@@ -7,6 +7,7 @@ from wagtail.contrib.settings.registry import SettingMenuItem, register_setting
 
 from ..models import LifecycleSettings
 from .contacts import ContactViewSet
+from .conversions import ConversionViewSet
 from .journeys import JourneyViewSet
 from .messages import MessageViewSet
 from .ratings import SurveyResponseViewSet
@@ -18,7 +19,7 @@ class LifecycleViewSetGroup(ViewSetGroup):
     menu_label = _("Lifecycle")
     menu_icon = "mail"
     menu_order = 250
-    items = (JourneyViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet)
+    items = (JourneyViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet, ConversionViewSet)
 
     def get_submenu_items(self):
         return [

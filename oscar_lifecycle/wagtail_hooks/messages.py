@@ -23,11 +23,12 @@ class MessageViewSet(ModelViewSet):
     add_to_admin_menu = False
     url_prefix = "lifecycle/messages"
     url_namespace = "oscar_lifecycle_messages"
-    list_display = ["subject", "to_email", "journey", "status", "reason", "sent_at", "created_at"]
+    list_display = ["subject", "to_email", "journey", "status", "reason", "sent_at", "opened_at",
+                    "clicked_at"]
     list_filter = ["status", "category", "journey"]
     search_fields = ["to_email", "subject"]
     list_export = ["to_email", "subject", "journey", "category", "status", "reason", "esp_message_id",
-                   "attempts", "created_at", "sent_at"]
+                   "attempts", "created_at", "sent_at", "opened_at", "open_count", "clicked_at", "click_count"]
     inspect_view_enabled = True
     copy_view_enabled = False
     # Wagtail's reference index would add queries to every save the dispatcher makes.

@@ -27,6 +27,8 @@ KIND_LABELS = {
     "consent": gettext_lazy("Consent"),
     "order": gettext_lazy("Order"),
     "rating": gettext_lazy("Rating"),
+    "feedback": gettext_lazy("Email feedback"),
+    "conversion": gettext_lazy("Revenue"),
 }
 
 
@@ -47,6 +49,20 @@ def contact_timeline(contact):
         if message.reason:
             text += f" ({message.reason})"
         entries.append(TimelineEntry(message.sent_at or message.created_at, "message", text))
+    for event in contact.message_events.select_related("message"):
+        text = _("%(what)s: “%(subject)s”") % {"what": event.get_kind_display(), "subject": event.message.subject}
+        if event.url:
+            text += f" → {event.url}"
+        if event.is_machine:
+            text += " " + _("(by a machine: not counted)")
+        if event.description:
+            text += f" ({event.description})"
+        entries.append(TimelineEntry(event.created_at, "feedback", text))
+    for conversion in contact.conversions.select_related("order", "message"):
+        text = _("Order %(number)s (%(total)s) attributed to “%(subject)s”") % {
+            "number": conversion.order.number, "total": currency(conversion.revenue, conversion.currency),
+            "subject": conversion.message.subject if conversion.message else "?"}
+        entries.append(TimelineEntry(conversion.created_at, "conversion", text))
     for event in contact.consent_events.all():
         text = _("Consent %(consent)s, status %(status)s, by %(source)s") % {
             "consent": event.get_consent_display(), "status": event.get_status_display(),
