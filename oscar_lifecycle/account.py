@@ -1,4 +1,5 @@
-"""The shopper's own page in their Oscar account: birth date and how often to hear from the shop."""
+"""The shopper's own page in their Oscar account: birth date, and their marketing preferences
+(logged in, they may also say yes again after saying no)."""
 
 from datetime import date
 
@@ -11,17 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contacts import contact_for
-from .frequency import choose_frequency
-from .models import Contact
+from .content.render import shop_name
+from .preferences import MarketingPreferencesForm
 
 
-class AccountPreferencesForm(forms.Form):
+class BirthDateForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Optional: for a birthday surprise."),
-    )
-    frequency = forms.ChoiceField(
-        label=_("Emails from us"), choices=Contact.Frequency.choices, widget=forms.RadioSelect
     )
 
     def clean_birth_date(self):
@@ -34,15 +32,16 @@ class AccountPreferencesForm(forms.Form):
 @login_required
 def account_preferences_view(request):
     contact = contact_for(request.user.email, user=request.user)
-    form = AccountPreferencesForm(
-        request.POST or None, initial={"birth_date": contact.birth_date, "frequency": contact.frequency}
-    )
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["birth_date"] != contact.birth_date:
-            contact.birth_date = form.cleaned_data["birth_date"]
+    data = request.POST if request.method == "POST" else None
+    birth_date_form = BirthDateForm(data, initial={"birth_date": contact.birth_date})
+    marketing_form = MarketingPreferencesForm(data, contact=contact, shop_name=shop_name(), may_say_yes=True)
+    if data is not None and birth_date_form.is_valid() and marketing_form.is_valid():
+        if birth_date_form.cleaned_data["birth_date"] != contact.birth_date:
+            contact.birth_date = birth_date_form.cleaned_data["birth_date"]
             contact.save(update_fields=["birth_date"])
-        choose_frequency(contact, form.cleaned_data["frequency"])
+        marketing_form.save(request=request, source=_("account preferences"))
         messages.success(request, _("Your preferences are saved."))
         return redirect("oscar_lifecycle:account")
-    return render(request, "oscar_lifecycle/account/preferences.html",
-                  {"form": form, "page_title": _("Email preferences"), "active_tab": "lifecycle"})
+    return render(request, "oscar_lifecycle/account/preferences.html", {
+        "forms": [birth_date_form, marketing_form], "page_title": _("Email preferences"), "active_tab": "lifecycle",
+    })

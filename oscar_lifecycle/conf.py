@@ -8,6 +8,7 @@ override it. ``docs/settings.md`` documents each default below.
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .exceptions import LifecycleConfigurationError
 
@@ -53,6 +54,13 @@ DEFAULTS = {
     # else the last one they opened (a person, not a proxy) in OPEN_WINDOW.
     "CLICK_WINDOW": timedelta(days=5),
     "OPEN_WINDOW": timedelta(days=1),
+    # The kinds of marketing email a shop sends, as (key, label): contacts may decline each on
+    # their preferences page, and a journey says which it is.
+    "TOPICS": [
+        ("recommendations", _("Product recommendations")),
+        ("offers", _("Offers and gifts")),
+        ("news", _("News from the shop")),
+    ],
     # Activities (what shoppers did) the runner turns into enrollments per transaction.
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.

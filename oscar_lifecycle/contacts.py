@@ -71,8 +71,17 @@ def contacts_for_users(user_ids):
     return list(Contact.objects.filter(user_id__in=user_ids))
 
 
-def record_change(contact, *, source, consent=None, status=None, actor=None):
-    """Set consent and/or status on ``contact`` and append the ConsentEvent that says so."""
+def request_proof(request):
+    """What a request proves of who changed consent: its IP address and browser."""
+    if request is None:
+        return {}
+    return {"ip_address": request.META.get("REMOTE_ADDR") or None,
+            "user_agent": request.headers.get("User-Agent", "")[:300]}
+
+
+def record_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording=""):
+    """Set consent and/or status on ``contact`` and append the ConsentEvent that says so, with its
+    proof: the request's IP address and browser, and the words the contact was shown."""
     if consent is not None:
         contact.consent = consent
         contact.consent_source = source
@@ -82,7 +91,8 @@ def record_change(contact, *, source, consent=None, status=None, actor=None):
     with transaction.atomic():
         contact.save(update_fields=["consent", "consent_source", "consent_changed_at", "status"])
         ConsentEvent.objects.create(
-            contact=contact, consent=contact.consent, status=contact.status, source=source, actor=actor
+            contact=contact, consent=contact.consent, status=contact.status, source=source, actor=actor,
+            wording=str(wording), **request_proof(request),
         )
 
 
@@ -93,7 +103,7 @@ STATUS_STRENGTH = [
 ]
 
 
-def say_no(contact, status, *, source, actor=None):
+def say_no(contact, status, *, source, actor=None, request=None, wording=""):
     """Move ``contact`` to ``status`` (unsubscribed, bounced, complained) unless it already says a
     stronger no; an unsubscribe or a complaint also withdraws marketing consent. Return whether
     anything changed: a second unsubscribe, a replayed webhook, changes and logs nothing."""
@@ -102,7 +112,7 @@ def say_no(contact, status, *, source, actor=None):
     if not (stronger or withdraws):
         return False
     record_change(
-        contact, source=source, actor=actor,
+        contact, source=source, actor=actor, request=request, wording=wording,
         consent=Contact.Consent.WITHDRAWN if withdraws else None,
         status=status if stronger else None,
     )
@@ -111,5 +121,6 @@ def say_no(contact, status, *, source, actor=None):
     return True
 
 
-def unsubscribe(contact, *, source, actor=None):
-    return say_no(contact, Contact.Status.UNSUBSCRIBED, source=source, actor=actor)
+def unsubscribe(contact, *, source, actor=None, request=None, wording=""):
+    return say_no(contact, Contact.Status.UNSUBSCRIBED, source=source, actor=actor, request=request,
+                  wording=wording)

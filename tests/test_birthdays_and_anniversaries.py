@@ -78,9 +78,10 @@ def test_shoppers_give_their_birth_date_in_their_account(birthday_journey, clien
     page = client.get(reverse("oscar_lifecycle:account"))
     assert page.status_code == 200 and b"Birth date" in page.content
 
-    refused = client.post(reverse("oscar_lifecycle:account"), {"birth_date": "2999-01-01", "frequency": "every"})
+    refused = client.post(reverse("oscar_lifecycle:account"), {"birth_date": "2999-01-01", "frequency": "every", "marketing": "on"})
     assert b"Enter your real birth date" in refused.content
-    client.post(reverse("oscar_lifecycle:account"), {"birth_date": "1992-12-14", "frequency": "weekly"})
+    client.post(reverse("oscar_lifecycle:account"), {"birth_date": "1992-12-14", "frequency": "weekly", "marketing": "on",
+                                                        "topics": ["offers"]})
 
     contact = Contact.objects.get(email="me@example.com")
     assert (contact.birth_date, contact.frequency) == (date(1992, 12, 14), "weekly")

@@ -81,9 +81,10 @@ def test_answering_the_frequency_question_keeps_the_contact(winback_journey, cus
     start = timezone.now()
     for day in (90, 97):
         run_on(day, start)
-    link = re.search(r'href="https://shop\.test(/lifecycle/frequency/[^"]+)"', outbox[1].alternatives[0][0]).group(1)
+    link = re.search(r'href="https://shop\.test(/lifecycle/preferences/[^"]+)"', outbox[1].alternatives[0][0]).group(1)
     with time_machine.travel(start + timedelta(days=98), tick=False):
-        page = client_class().post(link, {"frequency": "monthly"})
+        page = client_class().post(link, {"marketing": "on", "frequency": "monthly",
+                                          "topics": ["recommendations", "offers", "news"]})
     assert page.status_code == 200 and b"Saved" in page.content
     for day in (104, 140, 200):
         run_on(day, start)

@@ -18,6 +18,7 @@ MERGE_TAGS = (
     "shop_name",
     "site_url",
     "unsubscribe_url",
+    "preferences_url",
     "frequency_url",
 )
 

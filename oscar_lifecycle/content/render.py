@@ -11,8 +11,9 @@ from django.utils import translation
 from ..conf import lifecycle_setting
 from ..models import LifecycleSettings
 from ..site_url import site_url
-from ..tracking.tokens import frequency_url, unsubscribe_url
+from ..tracking.tokens import preferences_url, unsubscribe_url
 from .blocks import INERT_URL
+from .footer import why_you_receive_this
 from .merge_tags import render_merge_tags
 from .offers import sample_voucher
 from .plain_text import html_to_text
@@ -41,7 +42,9 @@ def merge_values(contact, *, inert_links=False):
         "shop_name": shop_name(),
         "site_url": site_url(),
         "unsubscribe_url": INERT_URL if inert_links else unsubscribe_url(contact),
-        "frequency_url": INERT_URL if inert_links else frequency_url(contact),
+        "preferences_url": INERT_URL if inert_links else preferences_url(contact),
+        # The win-back series' question: how often is asked on the preferences page.
+        "frequency_url": INERT_URL if inert_links else preferences_url(contact),
     }
 
 
@@ -100,6 +103,8 @@ def render_step(
                 "postal_address": shop_settings.postal_address,
                 "LANGUAGE_CODE": translation.get_language(),
                 "unsubscribe_url": values["unsubscribe_url"],
+                "preferences_url": values["preferences_url"],
+                "why_you_receive_this": why_you_receive_this(contact, values["shop_name"]),
             },
         )
     html = absolute_urls(html, values["site_url"])

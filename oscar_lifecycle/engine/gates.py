@@ -18,4 +18,6 @@ def suppression_reason(contact, journey):
             return "marketing consent withdrawn"
         if lifecycle_setting("REQUIRE_OPT_IN") and contact.consent != Contact.Consent.GRANTED:
             return "no marketing opt-in (REQUIRE_OPT_IN is on)"
+        if journey.topic and journey.topic in (contact.declined_topics or ()):
+            return f"the contact declined {journey.topic}"
     return ""

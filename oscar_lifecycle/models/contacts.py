@@ -51,6 +51,10 @@ class Contact(models.Model):
         help_text=_("How often the contact asked to get marketing email."),
     )
     paused_until = models.DateTimeField(_("marketing paused until"), null=True, blank=True)
+    declined_topics = models.JSONField(
+        _("declined topics"), default=list, blank=True,
+        help_text=_("The kinds of marketing email (TOPICS) the contact asked not to get."),
+    )
     last_order_at = models.DateTimeField(_("last order at"), null=True, blank=True)
     last_engagement_at = models.DateTimeField(_("last engagement at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -76,6 +80,10 @@ class ConsentEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    wording = models.TextField(_("words shown"), blank=True,
+                               help_text=_("What the contact saw when they gave or changed their consent."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:

@@ -16,9 +16,14 @@ from wagtail.models import (
 )
 
 from ..conditions import condition_choices, goal_choices
+from ..conf import lifecycle_setting
 from ..content.blocks import EmailBodyBlock
 from ..content.merge_tags import validate_merge_tags
 from ..triggers import get_trigger, registered_triggers, trigger_choices
+
+
+def topic_choices():
+    return [(key, label) for key, label in lifecycle_setting("TOPICS")]
 
 
 class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
@@ -63,6 +68,10 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
     )
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.MARKETING
+    )
+    topic = models.CharField(
+        _("topic"), max_length=50, blank=True, choices=topic_choices,
+        help_text=_("Marketing: contacts who declined this topic on their preferences page do not get it."),
     )
     installed_as = models.CharField(
         _("ready-made journey"), max_length=50, blank=True, editable=False,

@@ -76,7 +76,7 @@ def install_programme(*, publish=False):
                 name=definition["name"], trigger=definition["trigger"], installed_as=definition["key"],
                 trigger_settings=definition.get("trigger_settings", {}), audience=definition["audience"],
                 reentry=definition["reentry"], goal=definition["goal"], category=definition["category"],
-                live=False,
+                topic=definition["topic"], live=False,
             )
             journey.steps = _steps(definition, 0)
             journey.full_clean()

@@ -44,7 +44,7 @@ def words(subject, preheader, body):
 
 def new_members(offer):
     return {
-        "key": "new_members", "name": "Welcome and first month", "trigger": "registration",
+        "key": "new_members", "topic": "news", "name": "Welcome and first month", "trigger": "registration",
         "audience": "prospects", "reentry": "once", "goal": "order_placed", "category": "marketing",
         "steps": [
             ({"delay_days": 0}, words(
@@ -130,7 +130,7 @@ def abandoned_basket(offer):
                     [offer_block(offer, "<p>To help you decide, a little something:</p>", 3)],
                     [offer_block(offer, "<p>Pour vous aider à vous décider, un petit geste :</p>", 3)])
     return {
-        "key": "abandoned_basket", "name": "Abandoned basket", "trigger": "abandoned_basket",
+        "key": "abandoned_basket", "topic": "recommendations", "name": "Abandoned basket", "trigger": "abandoned_basket",
         "trigger_settings": {"idle_minutes": 60}, "audience": "all", "reentry": "always",
         "goal": "order_placed", "category": "marketing",
         "steps": [
@@ -147,7 +147,7 @@ def abandoned_basket(offer):
 
 def browse_abandonment(offer):
     return {
-        "key": "browse_abandonment", "name": "Browse abandonment", "trigger": "browse_abandonment",
+        "key": "browse_abandonment", "topic": "recommendations", "name": "Browse abandonment", "trigger": "browse_abandonment",
         "audience": "all", "reentry": "always", "goal": "order_placed", "category": "marketing",
         "steps": [
             ({"delay_hours": 0}, words(
@@ -165,7 +165,7 @@ def browse_abandonment(offer):
 
 def after_the_order(offer):
     return {
-        "key": "after_the_order", "name": "After the order: cross-sell and up-sell", "trigger": "order_placed",
+        "key": "after_the_order", "topic": "recommendations", "name": "After the order: cross-sell and up-sell", "trigger": "order_placed",
         "audience": "all", "reentry": "always", "goal": "", "category": "marketing",
         "steps": [
             ({"delay_days": 3}, words(
@@ -193,7 +193,7 @@ def after_the_order(offer):
 
 def satisfaction(offer):
     return {
-        "key": "satisfaction", "name": "How was your order?", "trigger": "order_status",
+        "key": "satisfaction", "topic": "", "name": "How was your order?", "trigger": "order_status",
         "audience": "all", "reentry": "always", "goal": "", "category": "relational",
         "steps": [
             ({"delay_days": 1}, words(
@@ -211,7 +211,7 @@ def satisfaction(offer):
 
 def winback(offer):
     return {
-        "key": "winback", "name": "Win-back", "trigger": "winback", "trigger_settings": {"days_inactive": 90},
+        "key": "winback", "topic": "offers", "name": "Win-back", "trigger": "winback", "trigger_settings": {"days_inactive": 90},
         "audience": "customers", "reentry": "always", "goal": "order_placed", "category": "marketing",
         "steps": [
             ({"delay_days": 0}, words(
@@ -253,7 +253,7 @@ def winback(offer):
 
 def birthday(offer):
     return {
-        "key": "birthday", "name": "Birthday", "trigger": "birthday", "trigger_settings": {"local_hour": 9},
+        "key": "birthday", "topic": "offers", "name": "Birthday", "trigger": "birthday", "trigger_settings": {"local_hour": 9},
         "audience": "all", "reentry": "always", "goal": "", "category": "marketing",
         "steps": [
             ({"delay_days": 0}, words(
@@ -271,7 +271,7 @@ def birthday(offer):
 
 def order_anniversary(offer):
     return {
-        "key": "order_anniversary", "name": "Anniversary of the first order", "trigger": "order_anniversary",
+        "key": "order_anniversary", "topic": "news", "name": "Anniversary of the first order", "trigger": "order_anniversary",
         "audience": "customers", "reentry": "always", "goal": "", "category": "marketing",
         "steps": [
             ({"delay_days": 0}, words(
@@ -292,7 +292,7 @@ def order_anniversary(offer):
 
 def loyalty(offer):
     return {
-        "key": "loyalty", "name": "Loyalty: third order", "trigger": "loyalty",
+        "key": "loyalty", "topic": "offers", "name": "Loyalty: third order", "trigger": "loyalty",
         "trigger_settings": {"order_count": 3}, "audience": "customers", "reentry": "always", "goal": "",
         "category": "marketing",
         "steps": [

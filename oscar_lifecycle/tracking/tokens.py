@@ -50,17 +50,17 @@ def rating_urls(contact, enrollment):
     ]
 
 
-FREQUENCY_SALT = "oscar_lifecycle.frequency"
+PREFERENCES_SALT = "oscar_lifecycle.preferences"
 
 
-def frequency_url(contact):
-    """The page where ``contact`` chooses how often to get marketing email."""
-    token = signing.dumps(contact.pk, salt=FREQUENCY_SALT, compress=True)
-    return f"{site_url()}{reverse('oscar_lifecycle:frequency', args=[token])}"
+def preferences_url(contact):
+    """The page where ``contact`` chooses whether, how often and about what to get marketing email."""
+    token = signing.dumps(contact.pk, salt=PREFERENCES_SALT, compress=True)
+    return f"{site_url()}{reverse('oscar_lifecycle:preferences', args=[token])}"
 
 
-def contact_id_from_frequency_token(token):
-    contact_id = signing.loads(token, salt=FREQUENCY_SALT)
+def contact_id_from_preferences_token(token):
+    contact_id = signing.loads(token, salt=PREFERENCES_SALT)
     if not isinstance(contact_id, int):
         raise signing.BadSignature("token does not name a contact")
     return contact_id

@@ -1,44 +1,17 @@
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-
 from oscar.core.loading import get_model
 
-from ..contacts import unsubscribe
-from ..content.render import shop_name
 from ..models import Contact, Enrollment, Message, MessageEvent
-from ..site_url import site_url
 from ..surveys import record_rating
-from ..frequency import choose_frequency
 from .events import record_event
+from .language import in_language_of
 from .machines import is_machine
-from .tokens import (
-    click_from_token,
-    contact_id_from_frequency_token,
-    contact_id_from_unsubscribe_token,
-    ids_from_rating_token,
-    message_id_from_open_token,
-)
-
-
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe_view(request, token):
-    """GET asks for confirmation (link scanners must not unsubscribe anyone);
-    POST unsubscribes, which is also RFC 8058's one-click List-Unsubscribe-Post."""
-    try:
-        contact_id = contact_id_from_unsubscribe_token(token)
-    except signing.BadSignature:
-        raise Http404("Invalid unsubscribe link") from None
-    contact = get_object_or_404(Contact, pk=contact_id)
-    if request.method == "POST":
-        unsubscribe(contact, source="unsubscribe link")
-        return render(request, "oscar_lifecycle/tracking/unsubscribed.html", {"contact": contact})
-    return render(request, "oscar_lifecycle/tracking/unsubscribe_confirm.html", {"contact": contact})
-
+from .tokens import click_from_token, ids_from_rating_token, message_id_from_open_token
 
 HIGH_RATING = 4
 
@@ -64,7 +37,7 @@ def rating_view(request, token, rating):
     page sends by itself (link scanners that fetch every link rate nothing); POST stores it, asks
     a low rater what went wrong and invites a high rater to review what they bought."""
     contact, enrollment, order = _rating_subject(token, rating)
-    with translation.override(contact.locale or None):
+    with in_language_of(contact):
         if request.method == "GET":
             return render(request, "oscar_lifecycle/tracking/rate_confirm.html",
                           {"rating": rating, "order": order})
@@ -77,27 +50,6 @@ def rating_view(request, token, rating):
         return render(request, "oscar_lifecycle/tracking/rated.html", {
             "response": response, "order": order, "review_products": products,
             "asks_why": rating < HIGH_RATING and not response.comment,
-        })
-
-
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def frequency_view(request, token):
-    """How often the contact wants marketing email: every email, weekly, monthly or a pause of
-    three months. Visiting counts as engagement (the win-back series asks here)."""
-    try:
-        contact_id = contact_id_from_frequency_token(token)
-    except signing.BadSignature:
-        raise Http404("Invalid link") from None
-    contact = get_object_or_404(Contact, pk=contact_id)
-    with translation.override(contact.locale or None):
-        chosen = request.POST.get("frequency") if request.method == "POST" else None
-        if chosen not in Contact.Frequency.values:
-            chosen = None
-        choose_frequency(contact, chosen or contact.frequency)
-        return render(request, "oscar_lifecycle/tracking/frequency.html", {
-            "contact": contact, "choices": Contact.Frequency.choices, "saved": chosen is not None,
-            "shop_name": shop_name(), "site_url": site_url(),
         })
 
 

@@ -36,6 +36,7 @@ class JourneyViewSet(SnippetViewSet):
                 FieldPanel("reentry"),
                 FieldPanel("goal"),
                 FieldPanel("category"),
+                FieldPanel("topic"),
             ],
             heading=_("Who enters, and when they leave"),
         ),

@@ -1,0 +1,67 @@
+"""A contact's marketing preferences: whether, how often, and which kinds of email.
+
+The same form serves the page reached from every marketing email (a signed link: it can take
+marketing away, never give it back) and the shopper's own account page (logged in: they may
+say yes again).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .conf import lifecycle_setting
+from .contacts import record_change, unsubscribe
+from .frequency import choose_frequency
+from .models import Contact
+
+MARKETING_WORDING = _("Send me emails with news, recommendations and offers from %(shop)s.")
+
+
+def topic_choices():
+    return [(key, label) for key, label in lifecycle_setting("TOPICS")]
+
+
+class MarketingPreferencesForm(forms.Form):
+    marketing = forms.BooleanField(label=_("Marketing emails"), required=False)
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=Contact.Frequency.choices, widget=forms.RadioSelect
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("What about"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untick what you do not want to hear about."),
+    )
+
+    def __init__(self, *args, contact, shop_name, may_say_yes, **kwargs):
+        self.contact = contact
+        self.may_say_yes = may_say_yes
+        says_yes = contact.consent != Contact.Consent.WITHDRAWN and contact.status == Contact.Status.ACTIVE
+        kwargs.setdefault("initial", {
+            "marketing": says_yes,
+            "frequency": contact.frequency,
+            "topics": [key for key, _label in topic_choices() if key not in (contact.declined_topics or ())],
+        })
+        super().__init__(*args, **kwargs)
+        self.wording = MARKETING_WORDING % {"shop": shop_name}
+        self.fields["marketing"].help_text = self.wording
+        self.fields["topics"].choices = topic_choices()
+        if not says_yes and not may_say_yes:
+            self.fields["marketing"].disabled = True
+            self.fields["marketing"].help_text = _(
+                "You asked not to get them. To get them again, log in to your account."
+            )
+
+    def save(self, *, request, source):
+        """Apply the choices; every consent change is logged with its proof."""
+        contact, data = self.contact, self.cleaned_data
+        says_yes = contact.consent != Contact.Consent.WITHDRAWN and contact.status == Contact.Status.ACTIVE
+        if says_yes and not data["marketing"]:
+            unsubscribe(contact, source=source, request=request, wording=self.wording)
+        elif data["marketing"] and not says_yes and self.may_say_yes and contact.status in (
+            Contact.Status.ACTIVE, Contact.Status.UNSUBSCRIBED, Contact.Status.SUNSET,
+        ):
+            record_change(contact, source=source, consent=Contact.Consent.GRANTED, status=Contact.Status.ACTIVE,
+                          request=request, wording=self.wording)
+        declined = [key for key, _label in topic_choices() if key not in data["topics"]]
+        if declined != list(contact.declined_topics or ()):
+            contact.declined_topics = declined
+            contact.save(update_fields=["declined_topics"])
+        choose_frequency(contact, data["frequency"])

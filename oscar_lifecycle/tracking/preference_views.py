@@ -1,0 +1,81 @@
+"""The pages a contact reaches from every marketing email: their preferences, and unsubscribing.
+
+A GET never changes consent (mail scanners fetch every link); the one-click POST of RFC 8058
+(List-Unsubscribe-Post) unsubscribes at once, and a second one changes and logs nothing.
+"""
+
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from ..content.render import shop_name
+from ..contacts import unsubscribe
+from ..models import Contact
+from ..preferences import MarketingPreferencesForm
+from ..site_url import site_url
+from .language import in_language_of
+from .tokens import (
+    contact_id_from_preferences_token,
+    contact_id_from_unsubscribe_token,
+    preferences_url,
+    unsubscribe_url,
+)
+
+
+def _contact(token, read_token):
+    try:
+        contact_id = read_token(token)
+    except signing.BadSignature:
+        raise Http404("Invalid link") from None
+    return get_object_or_404(Contact, pk=contact_id)
+
+
+def _preferences_page(request, contact, form, *, saved=False, unsubscribed=False):
+    return render(request, "oscar_lifecycle/tracking/preferences.html", {
+        "contact": contact, "form": form, "saved": saved, "unsubscribed": unsubscribed,
+        "preferences_url": preferences_url(contact), "unsubscribe_url": unsubscribe_url(contact),
+        "shop_name": shop_name(), "site_url": site_url(),
+    })
+
+
+def _form(contact, data=None):
+    return MarketingPreferencesForm(data, contact=contact, shop_name=shop_name(), may_say_yes=False)
+
+
+def _visited(contact):
+    """Visiting the page is engagement: the contact reads our mail and answers."""
+    Contact.objects.filter(pk=contact.pk).update(last_engagement_at=timezone.now())
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def preferences_view(request, token):
+    contact = _contact(token, contact_id_from_preferences_token)
+    with in_language_of(contact):
+        _visited(contact)
+        if request.method == "POST":
+            form = _form(contact, request.POST)
+            if form.is_valid():
+                form.save(request=request, source=_("preferences page"))
+                contact.refresh_from_db()
+                return _preferences_page(request, contact, _form(contact), saved=True)
+            return _preferences_page(request, contact, form)
+        return _preferences_page(request, contact, _form(contact))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request, token):
+    """GET shows the preferences, with a one-click button to stop all marketing; POST (the
+    button, or a mail client's List-Unsubscribe-Post) unsubscribes at once."""
+    contact = _contact(token, contact_id_from_unsubscribe_token)
+    with in_language_of(contact):
+        if request.method == "POST":
+            unsubscribe(contact, source="unsubscribe link", request=request)
+            return _preferences_page(request, contact, _form(contact), unsubscribed=True)
+        _visited(contact)
+        return _preferences_page(request, contact, _form(contact))

@@ -1,0 +1,101 @@
+"""The preferences page every marketing email links to: marketing yes or no, how often, which
+topics; the dispatcher honours it, every change is logged with its proof, and a link can take
+marketing away but never give it back (the logged-in account page can)."""
+
+import re
+from datetime import timedelta
+
+import time_machine
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from oscar_lifecycle.contacts import contact_for
+from oscar_lifecycle.engine.enroll import enroll
+from oscar_lifecycle.engine.runner import run_lifecycle
+from oscar_lifecycle.models import Contact, Message
+from tests.shop import create_journey, register
+
+pytestmark = pytest.mark.django_db
+ALL_TOPICS = ["recommendations", "offers", "news"]
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"
+
+
+@pytest.fixture
+def first_email(outbox):
+    create_journey("Tips", topic="news", steps=[{"delay_hours": 0, "subject": "Tips"}])
+    enroll("registration", contact_for("reader@example.com"))
+    run_lifecycle()
+    return outbox[0]
+
+
+def link(email, page):
+    return re.search(rf'href="https://shop\.test(/lifecycle/{page}/[^"]+)"', email.alternatives[0][0]).group(1)
+
+
+def test_the_page_names_the_shop_links_back_and_counts_as_engagement(first_email, client):
+    page = client.get(link(first_email, "preferences")).content.decode()
+    assert "Your emails from Lifecycle Sandbox" in page and 'href="https://shop.test/"' in page
+    assert 'name="marketing"' in page and 'value="offers"' in page and 'value="monthly"' in page
+    assert Contact.objects.get().last_engagement_at is not None
+
+
+def test_a_declined_topic_is_not_sent_the_others_are(first_email, client, outbox):
+    create_journey("Sale", topic="offers", steps=[{"delay_hours": 1, "subject": "Sale"}])
+    create_journey("More tips", topic="news", steps=[{"delay_hours": 1, "subject": "More tips"}])
+    enroll("registration", Contact.objects.get())  # waiting for their first step
+    topics = [topic for topic in ALL_TOPICS if topic != "offers"]
+    client.post(link(first_email, "preferences"), {"marketing": "on", "frequency": "every", "topics": topics})
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1), tick=False):
+        run_lifecycle()
+
+    assert [email.subject for email in outbox] == ["Tips", "More tips"]
+    assert Message.objects.get(subject="Sale").reason == "the contact declined offers"
+
+
+def test_saying_no_is_logged_with_its_proof_and_a_link_cannot_say_yes_again(first_email, client):
+    path = link(first_email, "preferences")
+    client.post(path, {"frequency": "every", "topics": ALL_TOPICS}, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
+    contact = Contact.objects.get()
+    assert contact.consent == Contact.Consent.WITHDRAWN
+    event = contact.consent_events.get()
+    assert (event.ip_address, event.user_agent) == ("203.0.113.7", BROWSER)
+    assert event.wording == "Send me emails with news, recommendations and offers from Lifecycle Sandbox."
+
+    page = client.post(path, {"marketing": "on", "frequency": "every", "topics": ALL_TOPICS}).content.decode()
+    assert "log in to your account" in page
+    contact.refresh_from_db()
+    assert contact.consent == Contact.Consent.WITHDRAWN and contact.consent_events.count() == 1
+
+
+def test_the_logged_in_account_page_may_say_yes_again(client):
+    register(client, "back@example.com")
+    contact = contact_for("back@example.com")
+    form = {"frequency": "every", "topics": ALL_TOPICS}
+    client.post(reverse("oscar_lifecycle:account"), form)
+    client.post(reverse("oscar_lifecycle:account"), {**form, "marketing": "on"})
+    contact.refresh_from_db()
+    assert (contact.consent, contact.status) == (Contact.Consent.GRANTED, Contact.Status.ACTIVE)
+    assert [event.source for event in contact.consent_events.all()] == ["account preferences"] * 2
+
+
+def test_the_unsubscribe_link_offers_the_preferences_and_one_click_stops_everything_once(first_email, client):
+    path = link(first_email, "unsubscribe")
+    page = client.get(path).content.decode()
+    assert "Unsubscribe from all" in page and 'name="frequency"' in page
+    assert Contact.objects.get().status == Contact.Status.ACTIVE, "a GET (a link scanner) changes nothing"
+
+    client.post(path, {"List-Unsubscribe": "One-Click"})
+    client.post(path, {"List-Unsubscribe": "One-Click"})
+    contact = Contact.objects.get()
+    assert contact.status == Contact.Status.UNSUBSCRIBED
+    assert contact.consent_events.count() == 1, "a second POST changes and logs nothing"
+
+
+@pytest.mark.parametrize("token", ["garbage", "MQ:1xW8KK:forgedsignature"])
+def test_a_forged_preferences_link_is_a_404(client, token):
+    contact_for("victim@example.com")
+    response = client.post(reverse("oscar_lifecycle:preferences", args=[token]), {"frequency": "paused"})
+    assert response.status_code == 404
+    assert Contact.objects.get().frequency == Contact.Frequency.EVERY
