@@ -137,3 +137,25 @@ def check_delivered_statuses(app_configs, **kwargs):
             id="oscar_lifecycle.W006",
         )
     ]
+
+
+@register(Tags.database)
+def check_postal_address(app_configs, databases=None, **kwargs):
+    """Every marketing email's footer must carry the shop's postal address."""
+    if not databases:
+        return []
+    from django.db import connection
+
+    from .models import LifecycleSettings
+
+    if LifecycleSettings._meta.db_table not in connection.introspection.table_names():
+        return []
+    if LifecycleSettings.objects.filter(site__is_default_site=True).exclude(postal_address="").exists():
+        return []
+    return [
+        Warning(
+            "The shop's postal address is empty: the law asks for it in every marketing email's footer.",
+            hint="Fill it in in /cms/ under Lifecycle > Lifecycle settings.",
+            id="oscar_lifecycle.W007",
+        )
+    ]

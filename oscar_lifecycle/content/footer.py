@@ -19,3 +19,19 @@ def why_you_receive_this(contact, shop_name):
     if contact.user_id is not None:
         return _("You receive this email because you have an account at %(shop)s.") % {"shop": shop_name}
     return _("You receive this email because you gave your address at %(shop)s's checkout.") % {"shop": shop_name}
+
+
+def consent_basis(contact):
+    """The contact's consent as the sent-mail log keeps it with each message, in the shop's words."""
+    if contact.consent == Contact.Consent.GRANTED and contact.consent_changed_at is not None:
+        return _("opt-in given on %(date)s (%(where)s)") % {
+            "date": formats.date_format(timezone.localtime(contact.consent_changed_at), "DATE_FORMAT"),
+            "where": contact.consent_source,
+        }
+    if contact.last_order_at is not None:
+        return _("soft opt-in: a customer since an order on %(date)s") % {
+            "date": formats.date_format(timezone.localtime(contact.last_order_at), "DATE_FORMAT"),
+        }
+    return _("soft opt-in: no objection since %(date)s") % {
+        "date": formats.date_format(timezone.localtime(contact.created_at), "DATE_FORMAT"),
+    }

@@ -9,11 +9,13 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..conditions import CONDITIONS, ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
+from ..content.footer import consent_basis
 from ..content.render import render_step
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
 from ..purchases import order_times, purchased_products
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 REASON_LENGTH = Enrollment._meta.get_field("reason").max_length
 SUBJECT_LENGTH = Message._meta.get_field("subject").max_length
+CONSENT_BASIS_LENGTH = Message._meta.get_field("consent_basis").max_length
 MESSAGE_REASON_LENGTH = Message._meta.get_field("reason").max_length
 ADVANCED_FIELDS = ["state", "next_step", "next_run_at", "reason", "claim_token", "claimed_at", "ended_at"]
 
@@ -84,6 +87,13 @@ class _Batch:
         return self.translated.step_for(
             enrollment.journey, self.steps_by_journey[step.journey_id], step, language
         )
+
+    def consent_basis(self, contact, journey):
+        """What the log keeps of the consent a message was sent on (marketing only), in the shop's language."""
+        if not journey.is_marketing:
+            return ""
+        with translation.override(self.shop_settings.default_locale or settings.LANGUAGE_CODE):
+            return consent_basis(contact)[:CONSENT_BASIS_LENGTH]
 
     def step_after(self, step):
         steps = self.steps_by_journey.get(step.journey_id, [])
@@ -167,6 +177,7 @@ def _send(enrollment, step, message, batch):
                     enrollment=enrollment, step=step, journey=enrollment.journey, contact=contact,
                     category=enrollment.journey.category, status=Message.Status.SENDING,
                     to_email=contact.email, subject=rendered.subject[:SUBJECT_LENGTH], attempts=1,
+                    consent_basis=batch.consent_basis(contact, enrollment.journey),
                 )
         except IntegrityError:
             _end(enrollment, Enrollment.State.HELD, "a message for this step already exists", now)

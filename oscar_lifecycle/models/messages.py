@@ -38,6 +38,10 @@ class Message(models.Model):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     to_email = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=255, blank=True)
+    consent_basis = models.CharField(
+        _("sent on the basis of"), max_length=255, blank=True,
+        help_text=_("The contact's consent when the email went out: what proves it could be sent."),
+    )
     esp_message_id = models.CharField(_("ESP message id"), max_length=255, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

@@ -11,7 +11,10 @@ from .conversions import ConversionViewSet
 from .journeys import JourneyViewSet
 from .messages import MessageViewSet
 from .ratings import SurveyResponseViewSet
+from .settings_notice import SETTINGS_PANELS
 
+# Panels are admin code: the model stays free of them, they are given to it here.
+LifecycleSettings.panels = SETTINGS_PANELS
 register_setting(LifecycleSettings, icon="cog")
 
 

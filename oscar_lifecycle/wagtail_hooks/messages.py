@@ -28,7 +28,8 @@ class MessageViewSet(ModelViewSet):
     list_filter = ["status", "category", "journey"]
     search_fields = ["to_email", "subject"]
     list_export = ["to_email", "subject", "journey", "category", "status", "reason", "esp_message_id",
-                   "attempts", "created_at", "sent_at", "opened_at", "open_count", "clicked_at", "click_count"]
+                   "attempts", "created_at", "sent_at", "opened_at", "open_count", "clicked_at", "click_count",
+                   "consent_basis"]
     inspect_view_enabled = True
     copy_view_enabled = False
     # Wagtail's reference index would add queries to every save the dispatcher makes.

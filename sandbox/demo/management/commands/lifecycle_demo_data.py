@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
+from wagtail.models import Site as WagtailSite
 
-from oscar_lifecycle.models import Journey
+from oscar_lifecycle.models import Journey, LifecycleSettings
 from oscar_lifecycle.programme.install import install_programme
 
 Basket = get_model("basket", "Basket")
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         self.load_customers(products)
         self.load_journeys()
         self.point_site_at_sandbox()
+        self.load_lifecycle_settings()
         # Oscar's browse and category pages show what the Haystack index holds. The real-time
         # signal processor indexed each new product before its category and price existed, so
         # index the whole catalogue now (and drop what the database no longer has).
@@ -139,6 +141,14 @@ class Command(BaseCommand):
         """Oscar's own mails (order confirmation, password reset) link to the Site's domain."""
         domain = urlsplit(settings.SANDBOX_URL).netloc
         Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Lifecycle sandbox"})
+
+    def load_lifecycle_settings(self):
+        """The footer's postal address (the law asks for it) and the sender's name."""
+        site = WagtailSite.objects.get(is_default_site=True)
+        LifecycleSettings.objects.get_or_create(site=site, defaults={
+            "from_name": "Lifecycle Sandbox",
+            "postal_address": "Lifecycle Sandbox\n1 rue du Café\n75002 Paris, France",
+        })
 
     def load_admin(self):
         User = get_user_model()
