@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contacts import contact_for
-from .content.render import shop_name
 from .preferences import MarketingPreferencesForm
 
 
@@ -34,7 +33,7 @@ def account_preferences_view(request):
     contact = contact_for(request.user.email, user=request.user)
     data = request.POST if request.method == "POST" else None
     birth_date_form = BirthDateForm(data, initial={"birth_date": contact.birth_date})
-    marketing_form = MarketingPreferencesForm(data, contact=contact, shop_name=shop_name(), may_say_yes=True)
+    marketing_form = MarketingPreferencesForm(data, contact=contact, may_say_yes=True)
     if data is not None and birth_date_form.is_valid() and marketing_form.is_valid():
         if birth_date_form.cleaned_data["birth_date"] != contact.birth_date:
             contact.birth_date = birth_date_form.cleaned_data["birth_date"]

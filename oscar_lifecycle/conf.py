@@ -29,6 +29,9 @@ DEFAULTS = {
     # True: marketing mail needs an explicit opt-in. False (soft opt-in):
     # it is sent unless the contact withdrew consent.
     "REQUIRE_OPT_IN": False,
+    # Prospects (never ordered) get marketing only once they ticked the consent box and
+    # confirmed it from the email we send them (double opt-in). False: soft opt-in for all.
+    "PROSPECT_OPT_IN": False,
     # Dispatcher: rows claimed per transaction, and how long a claim holds
     # before another runner may take the rows back (a killed worker's rows).
     "BATCH_SIZE": 200,

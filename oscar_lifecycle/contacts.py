@@ -79,9 +79,11 @@ def request_proof(request):
             "user_agent": request.headers.get("User-Agent", "")[:300]}
 
 
-def record_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording=""):
+def record_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording="",
+                  proof=None):
     """Set consent and/or status on ``contact`` and append the ConsentEvent that says so, with its
-    proof: the request's IP address and browser, and the words the contact was shown."""
+    proof: the request's IP address and browser (or ``proof``, the same recorded earlier), and the
+    words the contact was shown."""
     if consent is not None:
         contact.consent = consent
         contact.consent_source = source
@@ -92,7 +94,7 @@ def record_change(contact, *, source, consent=None, status=None, actor=None, req
         contact.save(update_fields=["consent", "consent_source", "consent_changed_at", "status"])
         ConsentEvent.objects.create(
             contact=contact, consent=contact.consent, status=contact.status, source=source, actor=actor,
-            wording=str(wording), **request_proof(request),
+            wording=str(wording), **(proof if proof is not None else request_proof(request)),
         )
 
 

@@ -12,8 +12,8 @@ from .conf import lifecycle_setting
 from .contacts import record_change, unsubscribe
 from .frequency import choose_frequency
 from .models import Contact
+from .optin import marketing_wording
 
-MARKETING_WORDING = _("Send me emails with news, recommendations and offers from %(shop)s.")
 
 
 def topic_choices():
@@ -30,7 +30,7 @@ class MarketingPreferencesForm(forms.Form):
         help_text=_("Untick what you do not want to hear about."),
     )
 
-    def __init__(self, *args, contact, shop_name, may_say_yes, **kwargs):
+    def __init__(self, *args, contact, may_say_yes, **kwargs):
         self.contact = contact
         self.may_say_yes = may_say_yes
         says_yes = contact.consent != Contact.Consent.WITHDRAWN and contact.status == Contact.Status.ACTIVE
@@ -40,7 +40,7 @@ class MarketingPreferencesForm(forms.Form):
             "topics": [key for key, _label in topic_choices() if key not in (contact.declined_topics or ())],
         })
         super().__init__(*args, **kwargs)
-        self.wording = MARKETING_WORDING % {"shop": shop_name}
+        self.wording = marketing_wording()
         self.fields["marketing"].help_text = self.wording
         self.fields["topics"].choices = topic_choices()
         if not says_yes and not may_say_yes:

@@ -18,6 +18,7 @@ from ..conf import lifecycle_setting
 from ..contacts import contact_for, record_change
 from ..exceptions import InvalidContactEmail
 from ..models import Activity, Contact
+from ..optin import ask_for_confirmation
 from ..tracking.attribution import attribute_order
 from ..triggers import event_triggers
 from .enroll import enroll_entries, exit_for_goal, live_journeys
@@ -92,6 +93,8 @@ def _process(activity, journeys_of, now):
     if activity.kind in ORDER_KINDS and activity.order is None:
         return "order deleted", None
     contact = _resolve(activity)
+    if activity.kind == Activity.Kind.REGISTERED and activity.consent_request:
+        ask_for_confirmation(contact, activity.consent_request)
     if activity.kind == Activity.Kind.ORDER_PLACED:
         exit_for_goal(ORDER_PLACED_GOAL, contact, now=now)
         attribute_order(activity.order, contact)

@@ -18,6 +18,9 @@ def suppression_reason(contact, journey):
             return "marketing consent withdrawn"
         if lifecycle_setting("REQUIRE_OPT_IN") and contact.consent != Contact.Consent.GRANTED:
             return "no marketing opt-in (REQUIRE_OPT_IN is on)"
+        if (lifecycle_setting("PROSPECT_OPT_IN") and contact.last_order_at is None
+                and contact.consent != Contact.Consent.GRANTED):
+            return "a prospect without a confirmed opt-in (PROSPECT_OPT_IN is on)"
         if journey.topic and journey.topic in (contact.declined_topics or ()):
             return f"the contact declined {journey.topic}"
     return ""

@@ -43,6 +43,10 @@ class Activity(models.Model):
     )
     status = models.CharField(_("new order status"), max_length=100, blank=True)
     language = models.CharField(_("language of the request"), max_length=10, blank=True)
+    consent_request = models.JSONField(
+        _("consent asked"), default=dict, blank=True,
+        help_text=_("A ticked consent box at registration, with its proof (IP address, browser, words)."),
+    )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="activities",
         verbose_name=_("contact"),

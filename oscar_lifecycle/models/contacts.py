@@ -16,6 +16,7 @@ class Contact(models.Model):
 
     class Consent(models.TextChoices):
         UNKNOWN = "unknown", _("Not asked")
+        PENDING = "pending", _("Asked, waiting for the confirmation")
         GRANTED = "granted", _("Granted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 

@@ -10,6 +10,8 @@ import logging
 from django.utils import translation
 
 from ..conf import lifecycle_setting
+from ..contacts import request_proof
+from ..optin import CONSENT_FIELD, marketing_wording
 from ..models import Activity
 from ..triggers import recorded_activity_kinds
 
@@ -43,8 +45,14 @@ def _user_id(user):
 
 
 @_recorder(Activity.Kind.REGISTERED)
-def on_user_registered(user, **kwargs):
-    return Activity(user_id=user.pk, email=user.email, language=translation.get_language() or "")
+def on_user_registered(user, request=None, **kwargs):
+    """A ticked consent box (``oscar_lifecycle/registration_consent.html`` in the registration
+    form) travels with the activity, with its proof: the runner asks for the confirmation."""
+    consent_request = {}
+    if request is not None and request.POST.get(CONSENT_FIELD):
+        consent_request = {"wording": str(marketing_wording()), **request_proof(request)}
+    return Activity(user_id=user.pk, email=user.email, language=translation.get_language() or "",
+                    consent_request=consent_request)
 
 
 @_recorder(Activity.Kind.ORDER_PLACED)

@@ -15,10 +15,12 @@ from django.views.decorators.http import require_http_methods
 from ..content.render import shop_name
 from ..contacts import unsubscribe
 from ..models import Contact
+from ..optin import confirm_opt_in, marketing_wording
 from ..preferences import MarketingPreferencesForm
 from ..site_url import site_url
 from .language import in_language_of
 from .tokens import (
+    contact_id_from_confirm_token,
     contact_id_from_preferences_token,
     contact_id_from_unsubscribe_token,
     preferences_url,
@@ -43,7 +45,7 @@ def _preferences_page(request, contact, form, *, saved=False, unsubscribed=False
 
 
 def _form(contact, data=None):
-    return MarketingPreferencesForm(data, contact=contact, shop_name=shop_name(), may_say_yes=False)
+    return MarketingPreferencesForm(data, contact=contact, may_say_yes=False)
 
 
 def _visited(contact):
@@ -65,6 +67,20 @@ def preferences_view(request, token):
                 return _preferences_page(request, contact, _form(contact), saved=True)
             return _preferences_page(request, contact, form)
         return _preferences_page(request, contact, _form(contact))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def confirm_view(request, token):
+    """The double opt-in link: GET shows a button (mail scanners follow links, people press
+    buttons), POST confirms the subscription with its proof."""
+    contact = _contact(token, contact_id_from_confirm_token)
+    with in_language_of(contact):
+        confirmed = request.method == "POST" and confirm_opt_in(contact, request)
+        return render(request, "oscar_lifecycle/tracking/confirm.html", {
+            "contact": contact, "confirmed": confirmed or contact.consent == Contact.Consent.GRANTED,
+            "wording": marketing_wording(), "shop_name": shop_name(), "site_url": site_url(),
+        })
 
 
 @csrf_exempt

@@ -95,3 +95,19 @@ def message_id_from_open_token(token):
     if not isinstance(message_id, int):
         raise signing.BadSignature("token does not name a message")
     return message_id
+
+
+CONFIRM_SALT = "oscar_lifecycle.confirm"
+
+
+def confirm_url(contact):
+    """The link of the double opt-in email: it names the contact and cannot be forged."""
+    token = signing.dumps(contact.pk, salt=CONFIRM_SALT, compress=True)
+    return f"{site_url()}{reverse('oscar_lifecycle:confirm', args=[token])}"
+
+
+def contact_id_from_confirm_token(token):
+    contact_id = signing.loads(token, salt=CONFIRM_SALT)
+    if not isinstance(contact_id, int):
+        raise signing.BadSignature("token does not name a contact")
+    return contact_id

@@ -1,18 +1,32 @@
+import json
 from datetime import timedelta
 
 import django_filters
+from django.contrib.admin.utils import quote, unquote
 from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import InspectView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from ..models import Contact
+from ..models import Contact, Enrollment
+from ..privacy import erase_contact, export_contact
 from .timeline import contact_timeline
+
+ERASED_LOG_ACTION = "oscar_lifecycle.contact_erased"
 
 ENGAGEMENT_CHOICES = [
     ("30", _("in the last 30 days")),
@@ -53,9 +67,92 @@ register_permission_policy(Contact, ContactPermissionPolicy(Contact))
 
 class ContactInspectView(InspectView):
     template_name = "oscar_lifecycle/admin/contact_inspect.html"
+    export_url_name = None
+    erase_url_name = None
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(timeline=contact_timeline(self.object), **kwargs)
+        return super().get_context_data(
+            timeline=contact_timeline(self.object),
+            export_url=self._url_if_allowed(self.export_url_name, ContactExportView.permission_required),
+            erase_url=self._url_if_allowed(self.erase_url_name, ContactEraseView.permission_required),
+            **kwargs,
+        )
+
+    def _url_if_allowed(self, url_name, permission):
+        if url_name and self.user_has_permission(permission):
+            return reverse(url_name, args=[quote(self.object.pk)])
+        return None
+
+
+class ContactExportView(PermissionCheckedMixin, View):
+    """Everything held on a contact, downloaded as JSON: for whoever may see contacts."""
+
+    model = Contact
+    permission_required = "view"
+
+    def get(self, request, pk):
+        contact = get_object_or_404(Contact, pk=unquote(str(pk)))
+        response = HttpResponse(
+            json.dumps(export_contact(contact), indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
+        return response
+
+
+class ContactEraseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Erase a contact's personal data, after a confirmation page that says what happens.
+
+    Needs the permission to delete contacts: erasing is as final for the person's data as a
+    deletion, while keeping the shop's numbers (which deleting the contact would not).
+    """
+
+    model = Contact
+    permission_required = "delete"
+    template_name = "oscar_lifecycle/admin/contact_erase.html"
+    page_title = _("Erase personal data")
+    header_icon = "user"
+    index_url_name = None
+    inspect_url_name = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(Contact, pk=unquote(str(kwargs["pk"])))
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": capfirst(Contact._meta.verbose_name_plural)},
+            {"url": reverse(self.inspect_url_name, args=[quote(self.object.pk)]), "label": str(self.object)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        contact = self.object
+        return super().get_context_data(
+            contact=contact,
+            inspect_url=reverse(self.inspect_url_name, args=[quote(contact.pk)]),
+            message_count=contact.messages.count(),
+            rating_count=contact.survey_responses.count(),
+            activity_count=contact.activities.count(),
+            active_enrollment_count=contact.enrollments.filter(state=Enrollment.State.ACTIVE).count(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        done = erase_contact(self.object, source="erasure request (admin)", actor=request.user)
+        log(instance=self.object, action=ERASED_LOG_ACTION, user=request.user, data=done)
+        messages.success(request, _("Personal data erased. The anonymised contact keeps the shop's numbers "
+                                    "and gets no more email."))
+        return redirect(self.inspect_url_name, quote(self.object.pk))
+
+
+@hooks.register("register_log_actions")
+def register_contact_erased_action(actions):
+    actions.register_action(ERASED_LOG_ACTION, _("Erase personal data"), _("Personal data erased"))
 
 
 class ContactViewSet(ModelViewSet):
@@ -79,3 +176,16 @@ class ContactViewSet(ModelViewSet):
     add_to_reference_index = False
     ordering = ["-created_at"]
     panels = [FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("locale"), FieldPanel("birth_date")]
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            export_url_name=self.get_url_name("export"), erase_url_name=self.get_url_name("erase"), **kwargs
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("export/<int:pk>/", self.construct_view(ContactExportView), name="export"),
+            path("erase/<int:pk>/", self.construct_view(
+                ContactEraseView, inspect_url_name=self.get_url_name("inspect")), name="erase"),
+        ]

@@ -1,0 +1,61 @@
+"""Explicit opt-in with double confirmation: a consent box at registration, then an email whose
+signed link the contact follows to confirm. Both steps keep their proof."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .contacts import record_change
+from .content.render import shop_name
+from .engine.send import from_email
+from .models import Contact, LifecycleSettings
+from .tracking.tokens import confirm_url
+
+CONSENT_FIELD = "lifecycle_marketing_consent"
+MARKETING_WORDING = gettext_lazy("Send me emails with news, recommendations and offers from %(shop)s.")
+
+
+def marketing_wording():
+    """The words of the consent box, as the contact saw them (in the current language)."""
+    return MARKETING_WORDING % {"shop": shop_name()}
+
+
+def ask_for_confirmation(contact, consent_request):
+    """The contact ticked the box: note it (pending, with its proof) and send the confirmation
+    email. Nothing is asked of a contact who already said yes, or who said a stronger no."""
+    if contact.consent == Contact.Consent.GRANTED or contact.status != Contact.Status.ACTIVE:
+        return False
+    record_change(
+        contact, source="registration form", consent=Contact.Consent.PENDING,
+        wording=consent_request.get("wording", ""),
+        proof={key: consent_request.get(key) for key in ("ip_address", "user_agent") if consent_request.get(key)},
+    )
+    _send_confirmation(contact)
+    return True
+
+
+def _send_confirmation(contact):
+    shop_settings = LifecycleSettings.current()
+    with translation.override(contact.locale or None):
+        context = {"shop_name": shop_name(), "confirm_url": confirm_url(contact)}
+        email = EmailMultiAlternatives(
+            subject=_("Please confirm your subscription to %(shop)s") % {"shop": context["shop_name"]},
+            body=render_to_string("oscar_lifecycle/email/confirm_subscription.txt", context),
+            from_email=from_email(shop_settings),
+            to=[contact.email],
+        )
+        email.attach_alternative(render_to_string("oscar_lifecycle/email/confirm_subscription.html", context),
+                                 "text/html")
+    email.tags = ["lifecycle-confirmation"]
+    email.send()
+
+
+def confirm_opt_in(contact, request):
+    """The contact confirmed from the link: consent granted, with the request's proof."""
+    if contact.consent == Contact.Consent.GRANTED or contact.status != Contact.Status.ACTIVE:
+        return False
+    record_change(contact, source="confirmation link", consent=Contact.Consent.GRANTED, request=request,
+                  wording=marketing_wording())
+    return True
