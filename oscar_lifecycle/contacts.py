@@ -9,6 +9,7 @@ from django.utils import timezone
 from .exceptions import InvalidContactEmail
 from .models import ConsentEvent, Contact
 from .signals import consent_withdrawn
+from .suppression import SAYS_NO, STATUS_STRENGTH, suppress, suppressed, suppression_of
 
 
 def normalize_email(email):
@@ -35,12 +36,22 @@ def contact_for(email, user=None):
             contact, created = Contact.objects.get_or_create(email=normalized, defaults=defaults)
     except IntegrityError:
         contact, created = Contact.objects.get(email=normalized), False
+    if created:
+        _apply_suppression(contact)
     if not created and user is not None and contact.user_id is None:
         contact.user = user
         contact.first_name = contact.first_name or user.first_name
         contact.last_name = contact.last_name or user.last_name
         contact.save(update_fields=["user", "first_name", "last_name"])
     return contact
+
+
+def _apply_suppression(contact):
+    """A new row for an address that said no before starts where it left off."""
+    entry = suppression_of(contact.email)
+    if entry is not None:
+        record_change(contact, source=f"suppression list ({entry.source})"[:100],
+                      consent=Contact.Consent.WITHDRAWN, status=entry.status)
 
 
 def contacts_for_users(user_ids):
@@ -68,6 +79,8 @@ def contacts_for_users(user_ids):
          for email, user in emails.items() if email not in known],
         ignore_conflicts=True,
     )
+    for contact in Contact.objects.filter(email__in=list(suppressed(set(emails) - known))):
+        _apply_suppression(contact)
     return list(Contact.objects.filter(user_id__in=user_ids))
 
 
@@ -98,13 +111,6 @@ def record_change(contact, *, source, consent=None, status=None, actor=None, req
         )
 
 
-# How strongly a status says no: public endpoints and ESP feedback only ever move it up.
-STATUS_STRENGTH = [
-    Contact.Status.ACTIVE, Contact.Status.SUNSET, Contact.Status.UNSUBSCRIBED,
-    Contact.Status.BOUNCED, Contact.Status.COMPLAINED,
-]
-
-
 def say_no(contact, status, *, source, actor=None, request=None, wording=""):
     """Move ``contact`` to ``status`` (unsubscribed, bounced, complained) unless it already says a
     stronger no; an unsubscribe or a complaint also withdraws marketing consent. Return whether
@@ -118,6 +124,8 @@ def say_no(contact, status, *, source, actor=None, request=None, wording=""):
         consent=Contact.Consent.WITHDRAWN if withdraws else None,
         status=status if stronger else None,
     )
+    suppress(contact.email, contact.status if contact.status in SAYS_NO else Contact.Status.UNSUBSCRIBED,
+             source=source)
     if withdraws:
         consent_withdrawn.send(sender=Contact, contact=contact, source=source)
     return True

@@ -16,7 +16,8 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from wagtail.log_actions import registry as log_registry
 
-from .contacts import STATUS_STRENGTH, record_change
+from .contacts import record_change
+from .suppression import STATUS_STRENGTH, suppress
 from .models import (
     Activity,
     ConsentEvent,
@@ -174,6 +175,9 @@ def erase_contact(contact: Contact, *, source: str, actor=None) -> dict[str, int
     with transaction.atomic():
         contact.refresh_from_db(from_queryset=Contact.objects.select_for_update())
         address, placeholder = contact.email, erased_email(contact)
+        # The address may come back (a new order, a sign-in): its no stays on the suppression list.
+        suppress(address, max(contact.status, Contact.Status.UNSUBSCRIBED, key=STATUS_STRENGTH.index),
+                 source="personal data erased")
         done = {
             "enrollments_ended": _end_enrollments(contact, address, placeholder),
             "messages_anonymised": _anonymise_messages(contact, address, placeholder),

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 # Claim (2 statements + savepoint pair), load enrollments, journeys, steps, their
 # translations (one more query when any exist), earlier messages, lifecycle settings
-# what the contacts bought and pressure (8), save the batch's progress (1).
-QUERIES_PER_BATCH = 13
+# what the contacts bought, the suppression list and pressure (9), save the batch's progress (1).
+QUERIES_PER_BATCH = 14
 # Insert the Message (inside a savepoint pair, as the suite runs in a transaction) and record its outcome.
 QUERIES_PER_EMAIL = 4
 

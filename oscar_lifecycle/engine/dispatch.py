@@ -20,6 +20,7 @@ from ..content.render import render_step
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
 from ..purchases import order_times, purchased_products
 from ..signals import step_sent
+from ..suppression import suppressed
 from ..tracking.links import track_links
 from ..triggers import registered_triggers
 from .claim import claim_due
@@ -75,6 +76,7 @@ class _Batch:
         contacts = {enrollment.contact_id: enrollment.contact for enrollment in enrollments}.values()
         self.purchases = purchased_products(contacts)
         self.exit_reasons = _exit_reasons(enrollments, contacts, now)
+        self.suppressed = suppressed({contact.email for contact in contacts})
         self.pressure = PressureLedger(
             {enrollment.contact_id for enrollment in enrollments},
             now,
@@ -264,6 +266,8 @@ def _process(enrollment, batch):
             return "skipped"
 
     reason = suppression_reason(enrollment.contact, journey)
+    if not reason and enrollment.contact.email in batch.suppressed:
+        reason = "the address is on the suppression list"
     if reason:
         if earlier is None:
             _record_without_sending(enrollment, step, Message.Status.SUPPRESSED, reason)

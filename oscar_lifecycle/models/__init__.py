@@ -6,10 +6,11 @@ from .journeys import Journey, Step
 from .messages import Message
 from .scans import ScanRun
 from .settings import LifecycleSettings
+from .suppressions import Suppression
 from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
     "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Step",
-    "SurveyResponse",
+    "Suppression", "SurveyResponse",
 ]

@@ -1,0 +1,71 @@
+"""A no outlives the contact row: deleting or erasing a contact, or the person coming back under
+a new row, never brings marketing back to an address that unsubscribed, bounced or complained."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from oscar_lifecycle.contacts import contact_for, say_no, unsubscribe
+from oscar_lifecycle.engine.enroll import enroll
+from oscar_lifecycle.engine.runner import run_lifecycle
+from oscar_lifecycle.models import Contact, Message, Suppression
+from oscar_lifecycle.privacy import erase_contact
+from tests.shop import checkout, create_journey, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(client_class):
+    owner = client_class()
+    owner.force_login(get_user_model().objects.create_superuser("owner", "owner@shop.test", "pw"))
+    return owner
+
+
+def test_an_opt_out_survives_the_contact_being_deleted_in_the_admin(owner, client, outbox):
+    create_journey("Welcome", steps=[{"delay_hours": 0}])
+    unsubscribe(contact_for("gone@example.com"), source="unsubscribe link")
+    contact = Contact.objects.get()
+    response = owner.post(reverse("oscar_lifecycle_contacts:delete", args=[contact.pk]))
+    assert response.status_code == 302 and not Contact.objects.exists()
+    assert Suppression.objects.count() == 1
+    assert "gone@example.com" not in str(Suppression.objects.values_list()), "kept by a hash, not the address"
+
+    register(client, "Gone@Example.com")
+    run_lifecycle()
+
+    assert outbox == []
+    assert Contact.objects.get().status == Contact.Status.UNSUBSCRIBED
+
+
+def test_an_erased_customer_who_orders_again_gets_no_marketing(client, catalogue, outbox):
+    create_journey("Thanks", trigger="order_placed", steps=[{"delay_hours": 0, "subject": "Hi again"}])
+    register(client, "ada@example.com")
+    run_lifecycle()
+    erase_contact(Contact.objects.get(email="ada@example.com"), source="customer's request")
+
+    checkout(client, catalogue[0])
+    run_lifecycle()
+
+    assert [email.subject for email in outbox] == []
+    assert Contact.objects.get(email="ada@example.com").status == Contact.Status.UNSUBSCRIBED
+
+
+def test_no_send_goes_to_a_suppressed_address_whatever_row_it_is_on(outbox):
+    create_journey("Welcome", steps=[{"delay_hours": 0}])
+    contact = contact_for("bounced@example.com")
+    enroll("registration", contact)
+    say_no(contact, Contact.Status.BOUNCED, source="ESP: bounced")
+    Contact.objects.filter(pk=contact.pk).update(status=Contact.Status.ACTIVE)  # a row put back by hand
+
+    run_lifecycle()
+
+    assert outbox == []
+    assert Message.objects.get().reason == "the address is on the suppression list"
+
+
+def test_the_list_only_gets_stronger():
+    contact = contact_for("strong@example.com")
+    say_no(contact, Contact.Status.COMPLAINED, source="ESP: complained")
+    unsubscribe(contact, source="unsubscribe link")
+    assert Suppression.objects.get().status == Contact.Status.COMPLAINED
