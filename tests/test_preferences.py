@@ -99,3 +99,22 @@ def test_a_forged_preferences_link_is_a_404(client, token):
     response = client.post(reverse("oscar_lifecycle:preferences", args=[token]), {"frequency": "paused"})
     assert response.status_code == 404
     assert Contact.objects.get().frequency == Contact.Frequency.EVERY
+
+
+def test_the_contact_downloads_their_data_and_may_erase_it(first_email, client, outbox):
+    page = link(first_email, "preferences")
+    download = client.post(f"{page}my-data/")
+    assert download["Content-Disposition"] == 'attachment; filename="my-data.json"'
+    assert download.json()["contact"]["email"] == "reader@example.com"
+    assert "Tips" in str(download.json()["messages"])
+
+    assert b"cannot be undone" in client.get(f"{page}forget-me/").content
+    client.post(f"{page}forget-me/")  # the box not ticked: nothing happens
+    assert Contact.objects.get().email == "reader@example.com"
+    client.post(f"{page}forget-me/", {"confirm": "yes"})
+
+    contact = Contact.objects.get()
+    assert contact.email != "reader@example.com" and contact.status == Contact.Status.UNSUBSCRIBED
+    enroll("registration", contact_for("reader@example.com"))  # the address comes back
+    run_lifecycle()
+    assert len(outbox) == 1, "nothing more to that address"

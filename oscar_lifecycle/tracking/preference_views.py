@@ -5,7 +5,7 @@ A GET never changes consent (mail scanners fetch every link); the one-click POST
 """
 
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from ..contacts import unsubscribe
 from ..models import Contact
 from ..optin import confirm_opt_in, marketing_wording
 from ..preferences import MarketingPreferencesForm
+from ..privacy import erase_contact, export_contact
 from ..site_url import site_url
 from .language import in_language_of
 from .tokens import (
@@ -95,3 +96,30 @@ def unsubscribe_view(request, token):
             return _preferences_page(request, contact, _form(contact), unsubscribed=True)
         _visited(contact)
         return _preferences_page(request, contact, _form(contact))
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def export_view(request, token):
+    """The contact's own copy of everything held on them (the link came to their mailbox)."""
+    contact = _contact(token, contact_id_from_preferences_token)
+    response = JsonResponse(export_contact(contact), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def erase_view(request, token):
+    """The contact asks to be forgotten: GET explains, POST with the box ticked erases."""
+    contact = _contact(token, contact_id_from_preferences_token)
+    with in_language_of(contact):
+        if request.method == "POST" and request.POST.get("confirm"):
+            erase_contact(contact, source="the contact's request (preferences page)")
+            return render(request, "oscar_lifecycle/tracking/erased.html", {
+                "shop_name": shop_name(), "site_url": site_url(),
+            })
+        return render(request, "oscar_lifecycle/tracking/erase.html", {
+            "contact": contact, "shop_name": shop_name(), "site_url": site_url(),
+            "asked_without_confirming": request.method == "POST",
+        })
