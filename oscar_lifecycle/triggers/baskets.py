@@ -69,6 +69,7 @@ class AbandonedBasketTrigger(ScanTrigger):
                 ),
                 at_checkout=Exists(checkouts),
             )
+            .exclude(Exists(Contact.objects.filter(pk=OuterRef("contact_id")).exclude(self.reachable(journey))))
             .exclude(Exists(Enrollment.objects.filter(
                 journey=journey, basket=OuterRef("pk"), created_at__gte=OuterRef("last_touched")
             )))

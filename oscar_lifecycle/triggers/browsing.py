@@ -57,6 +57,7 @@ class BrowseAbandonmentTrigger(ScanTrigger):
                 kind=Activity.Kind.PRODUCT_VIEWED, contact__isnull=False, product__isnull=False,
                 created_at__lte=viewed_before, created_at__gt=viewed_before - self.lookback,
             )
+            .filter(self.reachable(journey, "contact__"))
             # Still browsing: due only once the contact's last view is ``hours`` old.
             .exclude(Exists(Activity.objects.filter(
                 kind=Activity.Kind.PRODUCT_VIEWED, contact=OuterRef("contact"), created_at__gt=viewed_before,
