@@ -35,7 +35,9 @@ def link(email, page):
 
 
 def test_the_page_names_the_shop_links_back_and_counts_as_engagement(first_email, client):
-    page = client.get(link(first_email, "preferences")).content.decode()
+    client.get(link(first_email, "preferences"), HTTP_USER_AGENT="Barracuda Email Security Link Protection")
+    assert Contact.objects.get().last_engagement_at is None, "a link scanner's visit is no engagement"
+    page = client.get(link(first_email, "preferences"), HTTP_USER_AGENT=BROWSER).content.decode()
     assert "Your emails from Lifecycle Sandbox" in page and 'href="https://shop.test/"' in page
     assert 'name="marketing"' in page and 'value="offers"' in page and 'value="monthly"' in page
     assert Contact.objects.get().last_engagement_at is not None

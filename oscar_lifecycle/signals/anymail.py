@@ -27,8 +27,9 @@ KINDS = {
     EventType.OPENED: MessageEvent.Kind.OPENED,
     EventType.CLICKED: MessageEvent.Kind.CLICKED,
 }
-# Postmark reports a soft bounce (a full mailbox) as "bounced": it is a delay, not a dead address.
-SOFT_BOUNCE_TYPES = {"SoftBounce"}
+# Bounces that are not a dead address: Postmark's soft bounce (a full mailbox), and SendGrid's
+# "blocked" (the receiving server refused this message, e.g. for the sender's reputation).
+SOFT_BOUNCE_TYPES = {("Type", "SoftBounce"), ("type", "blocked")}
 
 
 # A refusal because of the ESP's own suppression list says what the address said before.
@@ -43,7 +44,7 @@ REJECTED_BECAUSE = {
 def _kind(event):
     kind = KINDS.get(event.event_type)
     esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
-    if kind == MessageEvent.Kind.BOUNCED and esp_event.get("Type") in SOFT_BOUNCE_TYPES:
+    if kind == MessageEvent.Kind.BOUNCED and any(esp_event.get(key) == value for key, value in SOFT_BOUNCE_TYPES):
         return MessageEvent.Kind.DEFERRED
     if kind == MessageEvent.Kind.REJECTED:
         return REJECTED_BECAUSE.get(event.reject_reason, kind)

@@ -23,6 +23,7 @@ def record_event(message, kind, *, source, url="", user_agent="", is_machine=Fal
     bounce, a complaint or an ESP unsubscribe stops marketing to the contact at once.
     """
     at = at or timezone.now()
+    url, user_agent, description = (_printable(text) for text in (url, user_agent, description))
     try:
         with transaction.atomic():
             event = MessageEvent.objects.create(
@@ -32,12 +33,18 @@ def record_event(message, kind, *, source, url="", user_agent="", is_machine=Fal
             )
     except IntegrityError:
         event = None
-    if kind in ENGAGEMENT and not is_machine:
+    # Our pixel and redirect count every hit; an ESP retries its webhooks, so a known event is a replay.
+    if kind in ENGAGEMENT and not is_machine and (event is not None or source != MessageEvent.Source.ESP):
         _count_engagement(message, kind, at)
     if event is not None and kind in SAYS_NO:
         contact = Contact.objects.get(pk=message.contact_id)
         say_no(contact, SAYS_NO[kind], source=f"ESP: {event.get_kind_display().lower()} ({message.to_email})")
     return event
+
+
+def _printable(text):
+    """Text as a database keeps it: PostgreSQL refuses NUL characters."""
+    return (text or "").replace("\x00", "")
 
 
 def _count_engagement(message, kind, at):

@@ -20,6 +20,7 @@ from ..preferences import MarketingPreferencesForm
 from ..privacy import erase_contact, export_contact
 from ..site_url import site_url
 from .language import in_language_of
+from .machines import is_machine
 from .tokens import (
     contact_id_from_confirm_token,
     contact_id_from_preferences_token,
@@ -49,9 +50,11 @@ def _form(contact, data=None):
     return MarketingPreferencesForm(data, contact=contact, may_say_yes=False)
 
 
-def _visited(contact):
-    """Visiting the page is engagement: the contact reads our mail and answers."""
-    Contact.objects.filter(pk=contact.pk).update(last_engagement_at=timezone.now())
+def _visited(request, contact):
+    """Visiting the page is engagement (the contact reads our mail and answers), unless a link
+    scanner fetched it."""
+    if not is_machine(request.headers.get("User-Agent", ""), None, timezone.now(), request.method):
+        Contact.objects.filter(pk=contact.pk).update(last_engagement_at=timezone.now())
 
 
 @csrf_exempt
@@ -59,7 +62,7 @@ def _visited(contact):
 def preferences_view(request, token):
     contact = _contact(token, contact_id_from_preferences_token)
     with in_language_of(contact):
-        _visited(contact)
+        _visited(request, contact)
         if request.method == "POST":
             form = _form(contact, request.POST)
             if form.is_valid():
@@ -94,7 +97,7 @@ def unsubscribe_view(request, token):
         if request.method == "POST":
             unsubscribe(contact, source="unsubscribe link", request=request)
             return _preferences_page(request, contact, _form(contact), unsubscribed=True)
-        _visited(contact)
+        _visited(request, contact)
         return _preferences_page(request, contact, _form(contact))
 
 

@@ -36,7 +36,8 @@ def rating_token(contact, enrollment):
 def ids_from_rating_token(token):
     """Return (contact id, enrollment id, order id); raise signing.BadSignature for a forged token."""
     ids = signing.loads(token, salt=RATING_SALT)
-    if not (isinstance(ids, list) and len(ids) == 3 and all(isinstance(pk, int) for pk in ids)):
+    if not (isinstance(ids, list) and len(ids) == 3 and all(isinstance(pk, int) for pk in ids[:2])
+            and (ids[2] is None or isinstance(ids[2], int))):
         raise signing.BadSignature("token does not name a rating")
     return tuple(ids)
 

@@ -41,7 +41,7 @@ def rating_view(request, token, rating):
         if request.method == "GET":
             return render(request, "oscar_lifecycle/tracking/rate_confirm.html",
                           {"rating": rating, "order": order})
-        comment = request.POST.get("comment", "")[:2000]
+        comment = request.POST.get("comment", "").replace("\x00", "")[:2000]
         response, _changed = record_rating(contact, enrollment, order, rating, comment)
         products = []
         if rating >= HIGH_RATING and order is not None:
