@@ -4,7 +4,9 @@ every step passes the editor's own checks and previews; published, it reaches sh
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from wagtail.models import Locale
 
 from oscar_lifecycle.content.preview import journey_preview_context
@@ -71,3 +73,12 @@ def test_published_it_welcomes_shoppers_in_their_language(french, catalogue, cli
         ("ada@example.com", "Welcome to Lifecycle Sandbox, friend!"),
         ("jeanne@example.fr", "Bienvenue chez Lifecycle Sandbox, cher client\u00a0!"),
     ]
+
+
+def test_every_ready_made_journey_opens_in_the_editor(french, catalogue, client):
+    install()
+    client.force_login(get_user_model().objects.create_superuser("editor", "editor@shop.test", "pw"))
+    for journey in Journey.objects.filter(locale=Locale.get_default()):
+        page = client.get(reverse("oscar_lifecycle_journeys:edit", args=[journey.pk]))
+        assert page.status_code == 200, journey.name
+        assert journey.name in page.content.decode()
