@@ -145,3 +145,20 @@ def test_send_a_test_refuses_a_bad_address(editor_client):
     response = editor_client.post(journey_url("send_test", Journey.objects.get()), {"step": 0, "to_email": "nope"})
     assert response.status_code == 200
     assert "Enter a valid email address" in response.content.decode()
+
+
+def test_send_a_test_refuses_a_step_without_a_subject(editor_client):
+    from django.core import mail
+
+    editor_client.post(journey_url("add"), journey_form(action="action-publish"))
+    journey = Journey.objects.get()
+    steps = list(journey.steps.all())
+    steps[0].subject = ""
+    journey.steps = steps
+    journey.save_revision()  # a draft whose step has lost its subject
+
+    response = editor_client.post(journey_url("send_test", journey), {"step": 0, "to_email": "me@shop.test"})
+
+    assert response.status_code == 200
+    assert "This step has no subject yet" in response.content.decode()
+    assert mail.outbox == []

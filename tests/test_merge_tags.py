@@ -41,3 +41,9 @@ def test_values_are_escaped_in_html_and_defaults_fill_blanks():
 def test_a_value_that_looks_like_a_tag_is_not_rendered_again():
     values = {"first_name": "{{ email }}", "email": "secret@example.com"}
     assert render_merge_tags("{{ first_name }}", values) == "{{ email }}"
+
+
+@pytest.mark.parametrize("text", ["Hi {{ first_name", "Hi {{ first_name }}, and {{ last_name", "Sale {% if"])
+def test_a_tag_left_open_is_refused(text):
+    with pytest.raises(ValidationError, match="is not a merge tag|are not merge tags"):
+        validate_merge_tags(text)

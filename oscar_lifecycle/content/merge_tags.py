@@ -34,12 +34,18 @@ def _parse(tag_body):
     return match.group(1), match.group(2) or ""
 
 
+UNCLOSED_PATTERN = re.compile(r"\{[{%][^}]*$")
+
+
 def invalid_tags(text):
-    """Return the tags in ``text`` that are outside the whitelist, as typed."""
+    """Return the tags in ``text`` that are outside the whitelist, as typed, and a tag left
+    open (``Hi {{ first_name``), which would otherwise reach customers as it is."""
     refused = []
     for match in TAG_PATTERN.finditer(text or ""):
         if match.group(2) is not None or _parse(match.group(1)) is None:
             refused.append(match.group(0))
+    leftover = TAG_PATTERN.sub("", html.unescape(text or ""))
+    refused += [match.group(0) for match in UNCLOSED_PATTERN.finditer(leftover)]
     return refused
 
 

@@ -63,6 +63,9 @@ class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         step = self.steps[form.cleaned_data["step"]]
         to_email = form.cleaned_data["to_email"]
+        if not step.subject.strip():
+            form.add_error("step", _("This step has no subject yet: write one before testing it."))
+            return self.form_invalid(form)
         try:
             send_test_email(step, to_email)
         except Exception as error:
