@@ -25,9 +25,34 @@ def normalize_email(email):
     return normalized
 
 
+def _follow_new_address(user, normalized):
+    """The user's contact, moved to the user's new address: renamed, or, when the new address
+    already has a contact (a guest's), the user's link moves to it. None when the user has none."""
+    contact = Contact.objects.filter(user=user).first()
+    if contact is None or contact.email == normalized:
+        return contact
+    with transaction.atomic():
+        owner_of_address = Contact.objects.select_for_update().filter(email=normalized).first()
+        if owner_of_address is None:
+            contact.email = normalized
+            contact.save(update_fields=["email"])
+            _apply_suppression(contact)
+            return contact
+        contact.user = None
+        contact.save(update_fields=["user"])
+        owner_of_address.user = user
+        owner_of_address.save(update_fields=["user"])
+        return owner_of_address
+
+
 def contact_for(email, user=None):
-    """Return the Contact for ``email``, creating it (and linking ``user``) when needed."""
+    """Return the Contact for ``email``, creating it (and linking ``user``) when needed. A user's
+    contact follows the user's address when they change it."""
     normalized = normalize_email(email)
+    if user is not None:
+        moved = _follow_new_address(user, normalized)
+        if moved is not None:
+            return moved
     defaults = {}
     if user is not None:
         defaults = {"user": user, "first_name": user.first_name, "last_name": user.last_name}
