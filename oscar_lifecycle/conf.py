@@ -32,10 +32,10 @@ DEFAULTS = {
     # Prospects (never ordered) get marketing only once they ticked the consent box and
     # confirmed it from the email we send them (double opt-in). False: soft opt-in for all.
     "PROSPECT_OPT_IN": False,
-    # Dispatcher: rows claimed per transaction, and how long a claim holds
-    # before another runner may take the rows back (a killed worker's rows).
+    # Dispatcher: rows claimed per transaction, and how long a claim holds before another
+    # runner may take the rows back (a killed runner's rows); a runner at work renews it.
     "BATCH_SIZE": 200,
-    "CLAIM_LEASE": timedelta(minutes=10),
+    "CLAIM_LEASE": timedelta(minutes=1),
     # An ESP error is retried this many times in all, RETRY_DELAY apart.
     "MAX_SEND_ATTEMPTS": 5,
     "RETRY_DELAY": timedelta(minutes=5),

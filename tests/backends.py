@@ -12,3 +12,17 @@ class OutageBackend(AnymailTestBackend):
             OutageBackend.failures_left -= 1
             raise AnymailAPIError("ESP unavailable (503)")
         return super().post_to_esp(payload, message)
+
+
+class SlowEspBackend(AnymailTestBackend):
+    """An ESP answering slowly: each send moves the test's clock (``traveller``, a time-machine
+    traveller) by ``seconds``, and lets ``meanwhile`` (another runner, say) act in that time."""
+
+    traveller = None
+    seconds = 0
+    meanwhile = None
+
+    def post_to_esp(self, payload, message):
+        SlowEspBackend.traveller.shift(SlowEspBackend.seconds)
+        SlowEspBackend.meanwhile()
+        return super().post_to_esp(payload, message)

@@ -13,7 +13,7 @@ from oscar_lifecycle.engine.claim import claim_due
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment, Message
-from tests.backends import OutageBackend
+from tests.backends import OutageBackend, SlowEspBackend
 from tests.shop import create_journey
 
 
@@ -175,3 +175,54 @@ def test_one_broken_enrollment_is_held_and_the_rest_of_the_batch_goes_out(outbox
     assert [email.subject for email in outbox] == ["Fine"]
     broken = Enrollment.objects.get(journey__name="Broken")
     assert (broken.state, broken.reason) == (Enrollment.State.HELD, "dispatch failed: condition bug")
+
+
+@pytest.mark.django_db
+def test_a_pass_slower_than_the_lease_keeps_its_claims(settings, outbox):
+    """With a 30 s lease and an ESP taking 25 s a send, the batch's claims are renewed while it
+    works: another runner arriving meanwhile takes none of its rows, every email goes once."""
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "CLAIM_LEASE": timedelta(seconds=30)}
+    settings.EMAIL_BACKEND = "tests.backends.SlowEspBackend"
+    create_journey(steps=[{"delay_hours": 0}])
+    for number in range(6):
+        enroll("registration", contact_for(f"patient{number}@example.com"))
+    taken_by_the_other_runner = []
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        SlowEspBackend.traveller, SlowEspBackend.seconds = traveller, 25
+        SlowEspBackend.meanwhile = lambda: taken_by_the_other_runner.extend(claim_due(timezone.now(), 10))
+        report = dispatch_due()
+
+    assert taken_by_the_other_runner == []
+    assert report.sent == 6 and len(outbox) == 6
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 6
+
+
+@pytest.mark.django_db
+def test_a_claim_is_stamped_when_it_is_made_and_a_dead_runners_rows_return_within_a_minute(outbox):
+    create_journey(steps=[{"delay_hours": 0}])
+    pass_started = timezone.now()
+    enroll("registration", contact_for("stamped@example.com"), now=pass_started)
+    five_minutes_later = pass_started + timedelta(minutes=5)
+
+    with time_machine.travel(five_minutes_later, tick=False):
+        [claimed] = claim_due(pass_started, 10)  # a long pass claims its next batch
+        assert claimed.claimed_at == five_minutes_later
+        assert dispatch_due().sent == 0, "the claim holds"
+    with time_machine.travel(five_minutes_later + timedelta(seconds=61), tick=False):
+        assert dispatch_due().sent == 1
+
+
+@pytest.mark.django_db
+def test_a_held_message_is_never_read_as_done_after_a_crash(outbox):
+    """A runner held a message, then died before saving its enrollment: the step stays held."""
+    journey = create_journey(steps=[{"delay_hours": 0}, {"delay_hours": 0, "subject": "Next"}])
+    contact = contact_for("crashed@example.com")
+    [enrollment] = enroll("registration", contact)
+    Message.objects.create(enrollment=enrollment, step=enrollment.next_step, journey=journey, contact=contact,
+                           category="marketing", status=Message.Status.HELD, to_email=contact.email)
+
+    assert dispatch_due().outcomes == {"held": 1}
+
+    assert outbox == []
+    enrollment.refresh_from_db()
+    assert enrollment.state == Enrollment.State.HELD

@@ -4,16 +4,24 @@ import uuid
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from ..conf import lifecycle_setting
 from ..models import Enrollment
 
 
-def _claimable(now):
-    lease_start = now - lifecycle_setting("CLAIM_LEASE")
+def _claimable(now, claimed_at):
+    """Due at ``now`` (the pass's time), and unclaimed, or claimed longer than the lease before
+    ``claimed_at`` (the clock when the claim is made)."""
+    lease_start = claimed_at - lifecycle_setting("CLAIM_LEASE")
     return Enrollment.objects.filter(state=Enrollment.State.ACTIVE, next_run_at__lte=now).filter(
         Q(claim_token__isnull=True) | Q(claimed_at__lt=lease_start)
     )
+
+
+def renew_claim(claim_token):
+    """Stamp a batch's claim again: a runner still at work keeps its rows past the lease."""
+    Enrollment.objects.filter(claim_token=claim_token).update(claimed_at=timezone.now())
 
 
 def claim_due(now, batch_size):
@@ -25,16 +33,17 @@ def claim_due(now, batch_size):
     rows return.
     """
     token = uuid.uuid4()
+    claimed_at = timezone.now()  # not the pass's start: a long pass must not hand out stale claims
     with transaction.atomic():
         ids = list(
-            _claimable(now)
+            _claimable(now, claimed_at)
             .order_by("next_run_at", "pk")
             .select_for_update(skip_locked=True, of=("self",))
             .values_list("pk", flat=True)[:batch_size]
         )
         if not ids:
             return []
-        _claimable(now).filter(pk__in=ids).update(claim_token=token, claimed_at=now)
+        _claimable(now, claimed_at).filter(pk__in=ids).update(claim_token=token, claimed_at=claimed_at)
     return list(
         Enrollment.objects.filter(claim_token=token)
         .select_related("contact", "journey", "order", "basket", "product")

@@ -23,7 +23,7 @@ from ..signals import step_sent
 from ..suppression import suppressed
 from ..tracking.links import track_links
 from ..triggers import registered_triggers
-from .claim import claim_due
+from .claim import claim_due, renew_claim
 from .gates import suppression_reason
 from .pressure import PressureLedger
 from .quiet_hours import quiet_hours_end
@@ -244,6 +244,10 @@ def _process(enrollment, batch):
         earlier.save(update_fields=["status", "reason"])
         _end(enrollment, Enrollment.State.HELD, "send outcome unknown; review before resending", now)
         return "held"
+    if earlier is not None and earlier.status == Message.Status.HELD:
+        # Held by a runner killed before it saved the enrollment: held it stays, not "done".
+        _end(enrollment, Enrollment.State.HELD, "send outcome unknown; review before resending", now)
+        return "held"
     if earlier is not None and earlier.status != Message.Status.FAILED:
         _advance(enrollment, batch, step, now)
         return "already done"
@@ -299,7 +303,12 @@ def dispatch_batch(enrollments, now):
     claim_token = enrollments[0].claim_token
     batch = _Batch(enrollments, now)
     outcomes = Counter()
+    renew_every = lifecycle_setting("CLAIM_LEASE") / 3
+    renewed_at = timezone.now()
     for enrollment in enrollments:
+        if timezone.now() - renewed_at > renew_every:  # a slow ESP: keep the batch's rows
+            renew_claim(claim_token)
+            renewed_at = timezone.now()
         try:
             outcome = _process(enrollment, batch)
         except Exception as error:
