@@ -9,13 +9,17 @@ class OscarLifecycleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
         from django.db.models.signals import pre_delete
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .models import Contact
+        from .privacy import forget_deleted_account
         from .signals import anymail, oscar
         from .suppression import keep_on_delete
 
         oscar.connect()
         anymail.connect()
         pre_delete.connect(keep_on_delete, sender=Contact, dispatch_uid="oscar_lifecycle.keep_on_delete")
+        pre_delete.connect(forget_deleted_account, sender=get_user_model(),
+                           dispatch_uid="oscar_lifecycle.forget_deleted_account")

@@ -253,3 +253,11 @@ def _anonymise_contact(contact, placeholder, *, source, actor):
         contact, source=source, actor=actor, consent=Contact.Consent.WITHDRAWN,
         status=None if says_stronger_no else Contact.Status.UNSUBSCRIBED,
     )
+
+
+def forget_deleted_account(sender, instance, **kwargs):
+    """An account deleted (Oscar's profile-delete page, the admin): its contact is erased, and
+    its no kept on the suppression list (connected to the user model's pre_delete)."""
+    contact = Contact.objects.filter(user=instance).first()
+    if contact is not None:
+        erase_contact(contact, source="account deleted")

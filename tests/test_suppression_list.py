@@ -1,16 +1,20 @@
 """A no outlives the contact row: deleting or erasing a contact, or the person coming back under
 a new row, never brings marketing back to an address that unsubscribed, bounced or complained."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from oscar_lifecycle.contacts import contact_for, say_no, unsubscribe
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Message, Suppression
 from oscar_lifecycle.privacy import erase_contact
-from tests.shop import checkout, create_journey, register
+from tests.shop import PASSWORD, checkout, create_journey, register
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,22 @@ def test_the_list_only_gets_stronger():
     say_no(contact, Contact.Status.COMPLAINED, source="ESP: complained")
     unsubscribe(contact, source="unsubscribe link")
     assert Suppression.objects.get().status == Contact.Status.COMPLAINED
+
+
+def test_deleting_an_account_erases_the_contact_and_stops_every_send(client, outbox):
+    create_journey("Welcome", steps=[{"delay_hours": 0}, {"delay_days": 1, "subject": "Day two"}])
+    register(client, "leaving@example.com")
+    run_lifecycle()
+    assert len(outbox) == 1
+
+    response = client.post(reverse("customer:profile-delete"), {"password": PASSWORD})
+    assert response.status_code == 302
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        run_lifecycle()
+
+    assert len(outbox) == 1, "nothing after the account is gone"
+    contact = Contact.objects.get()
+    assert contact.email != "leaving@example.com" and contact.status == Contact.Status.UNSUBSCRIBED
+    register(client, "leaving@example.com")  # the same address comes back
+    run_lifecycle()
+    assert len(outbox) == 1
