@@ -1,7 +1,7 @@
 """An email backend that simulates an ESP outage: the next N sends fail, then it recovers."""
 
 from anymail.backends.test import EmailBackend as AnymailTestBackend
-from anymail.exceptions import AnymailAPIError
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
 
 class OutageBackend(AnymailTestBackend):
@@ -25,4 +25,16 @@ class SlowEspBackend(AnymailTestBackend):
     def post_to_esp(self, payload, message):
         SlowEspBackend.traveller.shift(SlowEspBackend.seconds)
         SlowEspBackend.meanwhile()
+        return super().post_to_esp(payload, message)
+
+
+class RefusingBackend(AnymailTestBackend):
+    """An ESP that refuses the next N recipients (a bad address), and answers otherwise."""
+
+    refusals_left = 0
+
+    def post_to_esp(self, payload, message):
+        if RefusingBackend.refusals_left > 0:
+            RefusingBackend.refusals_left -= 1
+            raise AnymailRecipientsRefused("the ESP refused the recipient")
         return super().post_to_esp(payload, message)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from oscar_lifecycle.engine.claim import claim_due
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment, Message
-from tests.backends import OutageBackend, SlowEspBackend
+from tests.backends import OutageBackend, RefusingBackend, SlowEspBackend
 from tests.shop import create_journey
 
 
@@ -33,13 +34,13 @@ def test_an_esp_outage_delays_the_email_and_sends_it_once(outage, outbox):
     outage.failures_left = 2
     start = timezone.now()
 
-    assert dispatch_due().outcomes == {"retrying": 1}
+    assert dispatch_due().outcomes == {"waiting for the ESP": 1}
     assert dispatch_due().outcomes == {}, "the retry waits for RETRY_DELAY"
     message = Message.objects.get()
     assert message.status == Message.Status.FAILED
     assert "ESP unavailable" in message.reason
     with time_machine.travel(start + timedelta(minutes=6), tick=False):
-        assert dispatch_due().outcomes == {"retrying": 1}
+        assert dispatch_due().outcomes == {"waiting for the ESP": 1}
     with time_machine.travel(start + timedelta(minutes=12), tick=False):
         assert dispatch_due().outcomes == {"sent": 1}
         assert dispatch_due().outcomes == {}
@@ -50,10 +51,12 @@ def test_an_esp_outage_delays_the_email_and_sends_it_once(outage, outbox):
 
 
 @pytest.mark.django_db
-def test_retries_are_bounded_and_the_give_up_is_recorded(outage, outbox):
+def test_a_refused_recipient_is_retried_a_bounded_number_of_times_then_given_up(settings, outbox):
+    settings.EMAIL_BACKEND = "tests.backends.RefusingBackend"
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "MAX_SEND_ATTEMPTS": 3}
     create_journey(steps=[{"delay_hours": 0}, {"delay_hours": 1}])
     enroll("registration", contact_for("unlucky@example.com"))
-    outage.failures_left = 10
+    RefusingBackend.refusals_left = 10
     start = timezone.now()
 
     for minutes in (0, 6, 12, 18, 24):
@@ -66,6 +69,30 @@ def test_retries_are_bounded_and_the_give_up_is_recorded(outage, outbox):
     enrollment = Enrollment.objects.get()
     assert enrollment.state == Enrollment.State.EXITED
     assert enrollment.reason == "gave up after 3 attempts"
+    RefusingBackend.refusals_left = 0
+
+
+@pytest.mark.django_db
+def test_an_esp_outage_pauses_sending_and_ends_no_journey(outage, outbox, settings):
+    """A 30-minute outage with a 5-minute retry: nothing is given up, nothing is sent twice,
+    the rest of the batch is not even tried while the ESP is down, and all goes out after."""
+    create_journey(steps=[{"delay_hours": 0, "subject": "First"}, {"delay_hours": 2, "subject": "Second"}])
+    for number in range(20):
+        enroll("registration", contact_for(f"waiting{number}@example.com"))
+    outage.failures_left = 10**6
+    start = timezone.now()
+    for minutes in range(0, 31, 5):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            report = dispatch_due()
+        assert report.outcomes == {"waiting for the ESP": 1, "paused": 19}, "one try per pass, the rest wait"
+    outage.failures_left = 0
+    for minutes in (36, 42, 48, 200):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            dispatch_due()
+
+    assert sorted(email.subject for email in outbox) == ["First"] * 20 + ["Second"] * 20
+    assert not Message.objects.filter(status=Message.Status.UNDELIVERABLE).exists()
+    assert not Enrollment.objects.exclude(state=Enrollment.State.COMPLETED).exists()
 
 
 @pytest.mark.django_db
@@ -226,3 +253,19 @@ def test_a_held_message_is_never_read_as_done_after_a_crash(outbox):
     assert outbox == []
     enrollment.refresh_from_db()
     assert enrollment.state == Enrollment.State.HELD
+
+
+@pytest.mark.django_db
+def test_the_dashboard_says_when_sending_is_paused(outage, client):
+    client.force_login(get_user_model().objects.create_superuser("owner", "owner@shop.test", "pw"))
+    create_journey(steps=[{"delay_hours": 0}])
+    for number in range(3):
+        enroll("registration", contact_for(f"paused{number}@example.com"))
+    assert "Lifecycle emails are paused" not in client.get("/cms/").content.decode()
+
+    outage.failures_left = 10
+    dispatch_due()
+
+    page = client.get("/cms/").content.decode()
+    assert "Lifecycle emails are paused: the ESP is not answering." in page
+    assert "3 emails wait" in page

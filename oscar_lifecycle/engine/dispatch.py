@@ -25,6 +25,7 @@ from ..tracking.links import track_links
 from ..triggers import registered_triggers
 from .claim import claim_due, renew_claim
 from .gates import suppression_reason
+from .outcomes import PAUSED_REASON, RETRYING_REASON, concerns_the_recipient
 from .pressure import PressureLedger
 from .quiet_hours import quiet_hours_end
 from .rewards import voucher_issuer
@@ -73,6 +74,7 @@ class _Batch:
             )
         }
         self.shop_settings = LifecycleSettings.current()
+        self.esp_down = False
         contacts = {enrollment.contact_id: enrollment.contact for enrollment in enrollments}.values()
         self.purchases = purchased_products(contacts)
         self.exit_reasons = _exit_reasons(enrollments, contacts, now)
@@ -199,7 +201,10 @@ def _send(enrollment, step, message, batch):
     except Exception as error:
         logger.warning("Sending message %s failed (attempt %s): %s", message.pk, message.attempts, error)
         message.reason = f"{type(error).__name__}: {error}"[:MESSAGE_REASON_LENGTH]
-        if message.attempts >= lifecycle_setting("MAX_SEND_ATTEMPTS"):
+        if not concerns_the_recipient(error):
+            # An outage is not a bad address: this step waits, and the batch pauses (below).
+            batch.esp_down = True
+        elif message.attempts >= lifecycle_setting("MAX_SEND_ATTEMPTS"):
             message.status = Message.Status.UNDELIVERABLE
             message.save(update_fields=["status", "reason"])
             _end(enrollment, Enrollment.State.EXITED, f"gave up after {message.attempts} attempts", now)
@@ -207,8 +212,8 @@ def _send(enrollment, step, message, batch):
         message.status = Message.Status.FAILED
         message.save(update_fields=["status", "reason"])
         enrollment.next_run_at = now + lifecycle_setting("RETRY_DELAY")
-        enrollment.reason = f"send failed, retrying: {message.reason}"[:REASON_LENGTH]
-        return "retrying"
+        enrollment.reason = f"{RETRYING_REASON}: {message.reason}"[:REASON_LENGTH]
+        return "waiting for the ESP" if batch.esp_down else "retrying"
 
     sent_at = timezone.now()
     message.status = Message.Status.SENT
@@ -224,6 +229,13 @@ def _send(enrollment, step, message, batch):
                          exc_info=error)
     _advance(enrollment, batch, step, now)
     return "sent"
+
+
+def _pause(enrollment, batch):
+    """The ESP is not answering: the step waits RETRY_DELAY, untried, so nothing is lost or doubled."""
+    enrollment.next_run_at = batch.now + lifecycle_setting("RETRY_DELAY")
+    enrollment.reason = PAUSED_REASON
+    return "paused"
 
 
 def _process(enrollment, batch):
@@ -310,7 +322,7 @@ def dispatch_batch(enrollments, now):
             renew_claim(claim_token)
             renewed_at = timezone.now()
         try:
-            outcome = _process(enrollment, batch)
+            outcome = _pause(enrollment, batch) if batch.esp_down else _process(enrollment, batch)
         except Exception as error:
             # One broken enrollment must not stop the batch, nor come back every lease forever.
             logger.exception("Dispatching enrollment %s failed", enrollment.pk)
@@ -333,7 +345,12 @@ def dispatch_due(now=None):
         enrollments = claim_due(now, batch_size)
         if not enrollments:
             break
-        report.outcomes.update(dispatch_batch(enrollments, now))
+        outcomes = dispatch_batch(enrollments, now)
+        report.outcomes.update(outcomes)
+        if outcomes["waiting for the ESP"]:
+            logger.warning("oscar_lifecycle: the ESP is not answering; sending pauses until %s",
+                           timezone.localtime(now + lifecycle_setting("RETRY_DELAY")))
+            break  # the next pass, or the one after, tries again
         if len(enrollments) < batch_size:
             break
     return report
