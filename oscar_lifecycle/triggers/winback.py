@@ -11,7 +11,7 @@ from .base import Entry, ScanTrigger, TriggerSetting
 
 class WinbackTrigger(ScanTrigger):
     """A customer whose last order is older than ``days_inactive`` and who shows no engagement
-    since (an order, a visit to the frequency page, a rating; opens and clicks once tracked),
+    since (an order, a human open or click, a visit to the preferences page, a rating),
     once per last order. What follows the series (SUNSET) is ``engine/sunset.py``'s."""
 
     name = "winback"
