@@ -99,6 +99,20 @@ class _Batch:
         with translation.override(self.shop_settings.default_locale or settings.LANGUAGE_CODE):
             return consent_basis(contact)[:CONSENT_BASIS_LENGTH]
 
+    def step_in_place_of_deleted(self, enrollment):
+        """The step that now follows the last one the contact got (the first step when they got
+        none): where an editor deleted the step they waited for. None when nothing follows."""
+        last = (
+            Message.objects.filter(enrollment=enrollment, step__isnull=False)
+            .select_related("step").order_by("-created_at", "-pk").first()
+        )
+        if last is None:
+            steps = self.steps_by_journey.get(enrollment.journey_id, [])
+            return steps[0] if steps else None
+        if last.step.journey_id != enrollment.journey_id:
+            return None
+        return self.step_after(last.step)
+
     def step_after(self, step):
         steps = self.steps_by_journey.get(step.journey_id, [])
         return next((later for later in steps if later.send_order() > step.send_order()), None)
@@ -238,6 +252,19 @@ def _pause(enrollment, batch):
     return "paused"
 
 
+def _move_past_deleted_step(enrollment, batch):
+    """An editor deleted the step the contact waited for: they move on to the step now in its
+    place, keeping the journey's spacing (its delay counts from when the deleted one was due)."""
+    replacement = batch.step_in_place_of_deleted(enrollment)
+    if replacement is None:
+        _end(enrollment, Enrollment.State.COMPLETED, "its next step was deleted, and no step followed", batch.now)
+        return "completed"
+    enrollment.next_step = replacement
+    enrollment.next_run_at = (enrollment.next_run_at or batch.now) + replacement.delay
+    enrollment.reason = "its next step was deleted: moved on to the next one"
+    return "moved on"
+
+
 def _process(enrollment, batch):
     now = batch.now
     step = batch.steps_by_id.get(enrollment.next_step_id)
@@ -246,8 +273,7 @@ def _process(enrollment, batch):
         _end(enrollment, Enrollment.State.EXITED, "journey unpublished", now)
         return "exited"
     if step is None:
-        _end(enrollment, Enrollment.State.EXITED, "its next step was deleted from the journey", now)
-        return "exited"
+        return _move_past_deleted_step(enrollment, batch)
 
     earlier = batch.earlier_messages.get((enrollment.pk, step.pk))
     if earlier is not None and earlier.status == Message.Status.SENDING:
