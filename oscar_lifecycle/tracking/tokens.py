@@ -9,21 +9,30 @@ UNSUBSCRIBE_SALT = "oscar_lifecycle.unsubscribe"
 RATING_SALT = "oscar_lifecycle.rating"
 
 
+def _absolute_url(view_name, *args):
+    return f"{site_url()}{reverse(f'oscar_lifecycle:{view_name}', args=args)}"
+
+
+def _id_from(token, salt, what):
+    """The id a token signed with ``salt`` names; signing.BadSignature for a forged, cut or
+    foreign one (another salt), or one that names no ``what``."""
+    value = signing.loads(token, salt=salt)
+    if not isinstance(value, int):
+        raise signing.BadSignature(f"token does not name a {what}")
+    return value
+
+
 def unsubscribe_token(contact):
     return signing.dumps(contact.pk, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def contact_id_from_unsubscribe_token(token):
     """Return the contact id a token names; raise signing.BadSignature for a forged one."""
-    contact_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    if not isinstance(contact_id, int):
-        raise signing.BadSignature("token does not name a contact")
-    return contact_id
+    return _id_from(token, UNSUBSCRIBE_SALT, "contact")
 
 
 def unsubscribe_url(contact):
-    path = reverse("oscar_lifecycle:unsubscribe", args=[unsubscribe_token(contact)])
-    return f"{site_url()}{path}"
+    return _absolute_url("unsubscribe", unsubscribe_token(contact))
 
 
 def rating_token(contact, enrollment):
@@ -45,10 +54,7 @@ def ids_from_rating_token(token):
 def rating_urls(contact, enrollment):
     """[(rating, absolute URL)] for 1 to 5."""
     token = rating_token(contact, enrollment)
-    return [
-        (rating, f"{site_url()}{reverse('oscar_lifecycle:rate', args=[token, rating])}")
-        for rating in range(1, 6)
-    ]
+    return [(rating, _absolute_url("rate", token, rating)) for rating in range(1, 6)]
 
 
 PREFERENCES_SALT = "oscar_lifecycle.preferences"
@@ -56,15 +62,11 @@ PREFERENCES_SALT = "oscar_lifecycle.preferences"
 
 def preferences_url(contact):
     """The page where ``contact`` chooses whether, how often and about what to get marketing email."""
-    token = signing.dumps(contact.pk, salt=PREFERENCES_SALT, compress=True)
-    return f"{site_url()}{reverse('oscar_lifecycle:preferences', args=[token])}"
+    return _absolute_url("preferences", signing.dumps(contact.pk, salt=PREFERENCES_SALT, compress=True))
 
 
 def contact_id_from_preferences_token(token):
-    contact_id = signing.loads(token, salt=PREFERENCES_SALT)
-    if not isinstance(contact_id, int):
-        raise signing.BadSignature("token does not name a contact")
-    return contact_id
+    return _id_from(token, PREFERENCES_SALT, "contact")
 
 
 CLICK_SALT = "oscar_lifecycle.click"
@@ -73,8 +75,7 @@ OPEN_SALT = "oscar_lifecycle.open"
 
 def click_url(message_id, url):
     """Our redirect to ``url`` for message ``message_id``: signed, so it leads only to that URL."""
-    token = signing.dumps([message_id, url], salt=CLICK_SALT, compress=True)
-    return f"{site_url()}{reverse('oscar_lifecycle:click', args=[token])}"
+    return _absolute_url("click", signing.dumps([message_id, url], salt=CLICK_SALT, compress=True))
 
 
 def click_from_token(token):
@@ -87,15 +88,11 @@ def click_from_token(token):
 
 
 def open_pixel_url(message_id):
-    token = signing.dumps(message_id, salt=OPEN_SALT)
-    return f"{site_url()}{reverse('oscar_lifecycle:open', args=[token + '.gif'])}"
+    return _absolute_url("open", signing.dumps(message_id, salt=OPEN_SALT) + ".gif")
 
 
 def message_id_from_open_token(token):
-    message_id = signing.loads(token, salt=OPEN_SALT)
-    if not isinstance(message_id, int):
-        raise signing.BadSignature("token does not name a message")
-    return message_id
+    return _id_from(token, OPEN_SALT, "message")
 
 
 CONFIRM_SALT = "oscar_lifecycle.confirm"
@@ -103,12 +100,8 @@ CONFIRM_SALT = "oscar_lifecycle.confirm"
 
 def confirm_url(contact):
     """The link of the double opt-in email: it names the contact and cannot be forged."""
-    token = signing.dumps(contact.pk, salt=CONFIRM_SALT, compress=True)
-    return f"{site_url()}{reverse('oscar_lifecycle:confirm', args=[token])}"
+    return _absolute_url("confirm", signing.dumps(contact.pk, salt=CONFIRM_SALT, compress=True))
 
 
 def contact_id_from_confirm_token(token):
-    contact_id = signing.loads(token, salt=CONFIRM_SALT)
-    if not isinstance(contact_id, int):
-        raise signing.BadSignature("token does not name a contact")
-    return contact_id
+    return _id_from(token, CONFIRM_SALT, "contact")
