@@ -109,6 +109,13 @@ def contacts_for_users(user_ids):
     return list(Contact.objects.filter(user_id__in=user_ids))
 
 
+def record_engagement(contact_id, at=None):
+    """The contact showed they read our mail (a person's open or click, a visit to their
+    preferences, an answer): their last engagement moves forward to ``at``, never back."""
+    at = at or timezone.now()
+    Contact.objects.filter(pk=contact_id).exclude(last_engagement_at__gte=at).update(last_engagement_at=at)
+
+
 def request_proof(request):
     """What a request proves of who changed consent: its IP address and browser."""
     if request is None:

@@ -8,16 +8,12 @@ say yes again).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .conf import lifecycle_setting
 from .contacts import record_change, unsubscribe
 from .frequency import choose_frequency
 from .models import Contact
+from .models.journeys import topic_choices
 from .optin import marketing_wording
 
-
-
-def topic_choices():
-    return [(key, label) for key, label in lifecycle_setting("TOPICS")]
 
 
 class MarketingPreferencesForm(forms.Form):

@@ -5,10 +5,10 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .conf import lifecycle_setting
+from .contacts import record_engagement
 from .models import SurveyResponse
 from .signals import low_rating_received
 
@@ -31,8 +31,7 @@ def record_rating(contact, enrollment, order, rating, comment=""):
     response.enrollment = enrollment
     response.journey_id = enrollment.journey_id if enrollment is not None else None
     response.save()
-    contact.last_engagement_at = timezone.now()
-    contact.save(update_fields=["last_engagement_at"])
+    record_engagement(contact.pk)
     if rating <= lifecycle_setting("LOW_RATING"):
         _alert_shop(response)
     return response, True

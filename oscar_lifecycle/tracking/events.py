@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..contacts import say_no
+from ..contacts import record_engagement, say_no
 from ..models import Contact, Message, MessageEvent
 
 SAYS_NO = {
@@ -51,4 +51,4 @@ def _count_engagement(message, kind, at):
     first_field, count_field = ENGAGEMENT[kind]
     Message.objects.filter(pk=message.pk).update(**{count_field: F(count_field) + 1})
     Message.objects.filter(pk=message.pk, **{f"{first_field}__isnull": True}).update(**{first_field: at})
-    Contact.objects.filter(pk=message.contact_id).exclude(last_engagement_at__gte=at).update(last_engagement_at=at)
+    record_engagement(message.contact_id, at)

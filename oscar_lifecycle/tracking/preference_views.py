@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..content.render import shop_name
-from ..contacts import unsubscribe
+from ..contacts import record_engagement, unsubscribe
 from ..models import Contact
 from ..optin import confirm_opt_in, marketing_wording
 from ..preferences import MarketingPreferencesForm
@@ -54,7 +54,7 @@ def _visited(request, contact):
     """Visiting the page is engagement (the contact reads our mail and answers), unless a link
     scanner fetched it."""
     if not is_machine(request.headers.get("User-Agent", ""), None, timezone.now(), request.method):
-        Contact.objects.filter(pk=contact.pk).update(last_engagement_at=timezone.now())
+        record_engagement(contact.pk)
 
 
 @csrf_exempt
