@@ -11,3 +11,8 @@ class UnknownTrigger(LifecycleConfigurationError):
 
 class InvalidContactEmail(ValidationError):
     """An address that cannot receive lifecycle mail."""
+
+
+class ContentUnavailable(Exception):
+    """A block cannot show what the editor wrote for this contact (its order was deleted, say):
+    the step is skipped with this message as the reason, never sent half-empty."""

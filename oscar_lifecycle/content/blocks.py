@@ -7,6 +7,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
+from ..exceptions import ContentUnavailable
 from ..tracking.tokens import rating_urls
 from .basket_summary import basket_summary
 from .choosers import CategoryChooserBlock, ProductChooserBlock
@@ -25,6 +26,14 @@ from .products import (
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 INERT_URL = "#test-send"
 LINK_HELP_TEXT = _("A full address (https://...), a path on the shop (/catalogue/) or a merge tag.")
+
+
+def require(context, *subjects):
+    """Stop the email when the block shows one of ``subjects`` ("order", "basket", "product")
+    and the enrollment lost it (``context["gone"]``): an empty grid is not what the editor wrote."""
+    for subject in subjects:
+        if subject in context.get("gone", ()):
+            raise ContentUnavailable(f"the {subject} this email is about was deleted")
 
 
 class MergeTagMixin:
@@ -203,15 +212,19 @@ class ProductGridBlock(blocks.StructBlock):
         if source == self.Source.FIXED:
             return fixed_products(value["products"], limit)
         if source == self.Source.BASKET:
+            require(context, "basket")
             return basket_products(context.get("basket"), limit, purchases)
         if source == self.Source.RECOMMENDATIONS:
+            require(context, "order", "product")
             return recommended_products(
                 order=context.get("order"), product=context.get("product"), limit=limit,
                 purchases=purchases,
             )
         if source == self.Source.UPSELL:
+            require(context, "order")
             return upsell_products(context.get("order"), limit, purchases)
         if source == self.Source.VIEWED:
+            require(context, "product")
             return viewed_product(context.get("product"), purchases)
         if source == self.Source.BEST_SELLERS:
             return shop_best_sellers(limit, purchases)
@@ -243,6 +256,7 @@ class ProductGridBlock(blocks.StructBlock):
 class BasketLinesBlock(blocks.StaticBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
+        require(context, "basket")
         context["summary"] = basket_summary(context.get("basket"), context.get("purchases"))
         return context
 
@@ -262,6 +276,7 @@ class RatingBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
+        require(context, "order")
         enrollment, contact = context.get("enrollment"), context.get("contact")
         if context.get("inert_links") or enrollment is None or enrollment.pk is None or contact.pk is None:
             context["ratings"] = [(rating, INERT_URL) for rating in range(1, 6)]

@@ -12,6 +12,7 @@ from ..conf import lifecycle_setting
 from ..models import LifecycleSettings
 from ..site_url import site_url
 from ..tracking.tokens import preferences_url, unsubscribe_url
+from ..triggers import registered_triggers
 from .blocks import INERT_URL
 from .footer import why_you_receive_this
 from .merge_tags import render_merge_tags
@@ -52,10 +53,23 @@ def absolute_urls(html, base_url):
     return RELATIVE_URL_PATTERN.sub(lambda m: f'{m.group(1)}{base_url}{m.group(2)}"', html)
 
 
+def subjects_gone(enrollment):
+    """What a saved enrollment was about (its trigger's order, basket or product) and has lost
+    since, deleted from the shop: {"order"}, say. Previews' unsaved samples lose nothing."""
+    if enrollment is None or enrollment.pk is None:
+        return frozenset()
+    about = getattr(registered_triggers().get(enrollment.journey.trigger), "about", None)
+    if about and getattr(enrollment, f"{about}_id") is None:
+        return frozenset({about})
+    return frozenset()
+
+
 def block_context(contact, enrollment, purchases, inert_links=False, issue_voucher=None):
-    """What blocks see when they render: the contact, what triggered the journey, and
-    ``purchases`` ({product id: when the contact last bought it}) that product blocks leave out."""
+    """What blocks see when they render: the contact, what triggered the journey (and which of it
+    is ``gone``), and ``purchases`` ({product id: when the contact last bought it}) that product
+    blocks leave out."""
     return {
+        "gone": subjects_gone(enrollment),
         "contact": contact,
         "enrollment": enrollment,
         "order": getattr(enrollment, "order", None),

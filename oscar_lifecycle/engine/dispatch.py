@@ -17,6 +17,7 @@ from ..conditions import CONDITIONS, ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
 from ..content.footer import consent_basis
 from ..content.render import render_step
+from ..exceptions import ContentUnavailable
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
 from ..purchases import order_times, purchased_products
 from ..signals import step_sent
@@ -174,6 +175,18 @@ def _record_without_sending(enrollment, step, status, reason):
     )
 
 
+def _skip(enrollment, step, earlier, batch, reason):
+    """Record ``step`` as skipped for ``reason`` (on the ``earlier`` failed attempt, if any) and move on."""
+    if earlier is None:
+        _record_without_sending(enrollment, step, Message.Status.SKIPPED, reason)
+    else:
+        earlier.status = Message.Status.SKIPPED
+        earlier.reason = reason[:MESSAGE_REASON_LENGTH]
+        earlier.save(update_fields=["status", "reason"])
+    _advance(enrollment, batch, step, batch.now)
+    return "skipped"
+
+
 def _send(enrollment, step, message, batch):
     """Render and send ``step``; ``message`` is an earlier failed attempt, or None. Return the outcome."""
     now = batch.now
@@ -184,6 +197,8 @@ def _send(enrollment, step, message, batch):
             shop_settings=batch.shop_settings, purchases=batch.purchases.get(contact.pk, {}),
             issue_voucher=voucher_issuer(enrollment),
         )
+    except ContentUnavailable as unavailable:
+        return _skip(enrollment, step, message, batch, f"not sent: {unavailable}")
     except Exception as error:
         logger.exception("Could not render step %s of journey %r", step.pk, enrollment.journey.name)
         _end(enrollment, Enrollment.State.HELD, f"render failed: {error}", now)

@@ -84,6 +84,7 @@ class Trigger:
     label = ""
     settings = ()  # TriggerSetting instances
     records = ()  # Activity kinds this trigger needs recorded from Oscar's signals
+    about = None  # what every enrollment it makes is about: "order", "basket", "product" or None
 
     def settings_for(self, journey):
         """The journey's settings for this trigger, defaults filled in (invalid stored values too)."""

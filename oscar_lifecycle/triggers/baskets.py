@@ -26,6 +26,7 @@ class AbandonedBasketTrigger(ScanTrigger):
     name = "abandoned_basket"
     label = _("Basket abandoned (members and guests at checkout)")
     records = (Activity.Kind.CHECKOUT_STARTED,)
+    about = "basket"
     interval = timedelta(minutes=5)
     settings = (
         TriggerSetting(

@@ -36,6 +36,7 @@ class BrowseAbandonmentTrigger(ScanTrigger):
     name = "browse_abandonment"
     label = _("Product viewed, not bought (Oscar's product_viewed)")
     records = (Activity.Kind.PRODUCT_VIEWED,)
+    about = "product"
     interval = timedelta(minutes=10)
     settings = (
         TriggerSetting(

@@ -14,6 +14,7 @@ class OrderPlacedTrigger(EventTrigger):
     name = "order_placed"
     label = _("Order placed (Oscar's order_placed)")
     activity_kind = Activity.Kind.ORDER_PLACED
+    about = "order"
 
 
 def order_statuses():
@@ -39,6 +40,7 @@ class OrderStatusTrigger(EventTrigger):
     name = "order_status"
     label = _("Order reaches a status, e.g. delivered (Oscar's order_status_changed)")
     activity_kind = Activity.Kind.ORDER_STATUS_CHANGED
+    about = "order"
     settings = (
         TriggerSetting(
             "statuses", _("Order statuses"), delivered_statuses, choices=order_statuses,
@@ -59,6 +61,7 @@ class LoyaltyTrigger(EventTrigger):
     name = "loyalty"
     label = _("Customer places their Nth order (loyalty)")
     activity_kind = Activity.Kind.ORDER_PLACED
+    about = "order"
     settings = (
         TriggerSetting(
             "order_count", _("Number of orders"), 3, min_value=2, max_value=100,
