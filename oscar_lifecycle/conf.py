@@ -36,6 +36,9 @@ DEFAULTS = {
     # runner may take the rows back (a killed runner's rows); a runner at work renews it.
     "BATCH_SIZE": 200,
     "CLAIM_LEASE": timedelta(minutes=1),
+    # Emails a runner has in flight to the ESP at once (each on a thread of its own); 1 sends
+    # one after the other.
+    "SEND_CONCURRENCY": 16,
     # An ESP error is retried this many times in all, RETRY_DELAY apart.
     "MAX_SEND_ATTEMPTS": 5,
     "RETRY_DELAY": timedelta(minutes=5),

@@ -1,5 +1,7 @@
 """An email backend that simulates an ESP outage: the next N sends fail, then it recovers."""
 
+import time
+
 from anymail.backends.test import EmailBackend as AnymailTestBackend
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
@@ -15,15 +17,19 @@ class OutageBackend(AnymailTestBackend):
 
 
 class SlowEspBackend(AnymailTestBackend):
-    """An ESP answering slowly: each send moves the test's clock (``traveller``, a time-machine
-    traveller) by ``seconds``, and lets ``meanwhile`` (another runner, say) act in that time."""
+    """An ESP answering slowly: each send takes ``seconds``, on the test's clock (``traveller``,
+    a time-machine traveller) or, without one, really; then ``meanwhile`` (another runner, say)
+    acts."""
 
     traveller = None
     seconds = 0
     meanwhile = None
 
     def post_to_esp(self, payload, message):
-        SlowEspBackend.traveller.shift(SlowEspBackend.seconds)
+        if SlowEspBackend.traveller is None:
+            time.sleep(SlowEspBackend.seconds)
+        else:
+            SlowEspBackend.traveller.shift(SlowEspBackend.seconds)
         SlowEspBackend.meanwhile()
         return super().post_to_esp(payload, message)
 

@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.claim import claim_due
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
+from oscar_lifecycle.engine.send_pool import SendPool
 from oscar_lifecycle.models import Enrollment, Message
 from tests.backends import OutageBackend, RefusingBackend, SlowEspBackend
 from tests.shop import create_journey
@@ -206,9 +207,11 @@ def test_one_broken_enrollment_is_held_and_the_rest_of_the_batch_goes_out(outbox
 
 @pytest.mark.django_db
 def test_a_pass_slower_than_the_lease_keeps_its_claims(settings, outbox):
-    """With a 30 s lease and an ESP taking 25 s a send, the batch's claims are renewed while it
-    works: another runner arriving meanwhile takes none of its rows, every email goes once."""
-    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "CLAIM_LEASE": timedelta(seconds=30)}
+    """With a 30 s lease and an ESP taking 25 s a send, one after the other, the batch's claims are
+    renewed while it works: another runner arriving meanwhile takes none of its rows, every email
+    goes once."""
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "CLAIM_LEASE": timedelta(seconds=30),
+                                "SEND_CONCURRENCY": 1}
     settings.EMAIL_BACKEND = "tests.backends.SlowEspBackend"
     create_journey(steps=[{"delay_hours": 0}])
     for number in range(6):
@@ -222,6 +225,32 @@ def test_a_pass_slower_than_the_lease_keeps_its_claims(settings, outbox):
     assert taken_by_the_other_runner == []
     assert report.sent == 6 and len(outbox) == 6
     assert Message.objects.filter(status=Message.Status.SENT).count() == 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the other runner needs a connection of its own")
+@pytest.mark.django_db(transaction=True)
+def test_sends_in_flight_longer_than_the_lease_keep_their_claims(settings, outbox, monkeypatch):
+    """Three emails in flight at once, each taking longer than the whole lease: the runner renews
+    its claim while it waits for the ESP, so another runner arriving then takes none of its rows."""
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "CLAIM_LEASE": timedelta(seconds=1.5),
+                                "SEND_CONCURRENCY": 3, "PRESSURE_CAP": None}
+    settings.EMAIL_BACKEND = "tests.backends.SlowEspBackend"
+    monkeypatch.setattr(SendPool, "WAIT_SLICE", 0.1)
+    create_journey(steps=[{"delay_hours": 0}])
+    for number in range(3):
+        enroll("registration", contact_for(f"patient{number}@example.com"))
+    taken_by_the_other_runner = []
+
+    def the_other_runner_arrives():
+        taken_by_the_other_runner.extend(claim_due(timezone.now(), 10))
+        connections.close_all()  # this worker thread's own connection
+
+    SlowEspBackend.traveller, SlowEspBackend.seconds = None, 2
+    SlowEspBackend.meanwhile = the_other_runner_arrives
+    report = dispatch_due()
+
+    assert taken_by_the_other_runner == []
+    assert report.sent == 3 and len(outbox) == 3
 
 
 @pytest.mark.django_db

@@ -24,6 +24,21 @@ def renew_claim(claim_token):
     Enrollment.objects.filter(claim_token=claim_token).update(claimed_at=timezone.now())
 
 
+class ClaimKeeper:
+    """Keeps a batch's claim while the runner works on it (a slow ESP, a long batch):
+    ``keep()``, called often, renews it every third of CLAIM_LEASE."""
+
+    def __init__(self, claim_token):
+        self.claim_token = claim_token
+        self.renew_every = lifecycle_setting("CLAIM_LEASE") / 3
+        self.renewed_at = timezone.now()
+
+    def keep(self):
+        if timezone.now() - self.renewed_at > self.renew_every:
+            renew_claim(self.claim_token)
+            self.renewed_at = timezone.now()
+
+
 def claim_due(now, batch_size):
     """Claim up to ``batch_size`` due enrollments; return them with their contact and journey.
 

@@ -2,7 +2,9 @@
 
 ``dispatch_due()`` is what Celery beat, ``manage.py lifecycle_run`` and the
 tests all call. A batch costs a fixed number of queries plus two per email
-(insert the Message, record the outcome).
+(insert the Message, record the outcome). Up to SEND_CONCURRENCY emails are in
+flight to the ESP at once (``send_pool.py``); everything else happens on the
+runner's thread, in order.
 """
 
 import logging
@@ -24,13 +26,14 @@ from ..signals import step_sent
 from ..suppression import suppressed
 from ..tracking.links import track_links
 from ..triggers import registered_triggers
-from .claim import claim_due, renew_claim
+from .claim import ClaimKeeper, claim_due
 from .gates import suppression_reason
 from .outcomes import PAUSED_REASON, RETRYING_REASON, concerns_the_recipient
 from .pressure import PressureLedger
 from .quiet_hours import quiet_hours_end
 from .rewards import voucher_issuer
-from .send import send_rendered
+from .send import build_email
+from .send_pool import SendPool
 from .translations import TranslatedSteps, language_of
 
 logger = logging.getLogger(__name__)
@@ -187,8 +190,19 @@ def _skip(enrollment, step, earlier, batch, reason):
     return "skipped"
 
 
-def _send(enrollment, step, message, batch):
-    """Render and send ``step``; ``message`` is an earlier failed attempt, or None. Return the outcome."""
+@dataclass
+class _Handover:
+    """A step rendered, its Message saved as SENDING, and its email ready for the ESP."""
+
+    enrollment: Enrollment
+    step: Step
+    message: Message
+    email: object
+
+
+def _prepare_send(enrollment, step, message, batch):
+    """Render ``step`` and save its Message as SENDING (``message``: an earlier failed attempt,
+    or None); return the _Handover, or the outcome when there is nothing to send."""
     now = batch.now
     contact = enrollment.contact
     try:
@@ -220,14 +234,23 @@ def _send(enrollment, step, message, batch):
         message.attempts += 1
         message.subject = rendered.subject[:SUBJECT_LENGTH]
         message.save(update_fields=["status", "attempts", "subject"])
+    if enrollment.journey.is_marketing:
+        # Counted when handed over: another step for the contact in this batch must not pass
+        # the cap while this one is in flight.
+        batch.pressure.record(contact.pk, timezone.now())
+    email = build_email(
+        track_links(rendered, message.pk), contact, batch.shop_settings,
+        tags=[f"journey:{enrollment.journey.pk}", f"step:{step.pk}"],
+        metadata={"lifecycle_message": message.pk},
+    )
+    return _Handover(enrollment, step, message, email)
 
-    try:
-        esp_message_id = send_rendered(
-            track_links(rendered, message.pk), contact, batch.shop_settings,
-            tags=[f"journey:{enrollment.journey.pk}", f"step:{step.pk}"],
-            metadata={"lifecycle_message": message.pk},
-        )
-    except Exception as error:
+
+def _record_delivery(delivery, batch):
+    """Save what the ESP answered for a handed-over email; return the outcome."""
+    handover, now = delivery.item, batch.now
+    enrollment, message, error = handover.enrollment, handover.message, delivery.error
+    if error is not None:
         logger.warning("Sending message %s failed (attempt %s): %s", message.pk, message.attempts, error)
         message.reason = f"{type(error).__name__}: {error}"[:MESSAGE_REASON_LENGTH]
         if not concerns_the_recipient(error):
@@ -244,19 +267,16 @@ def _send(enrollment, step, message, batch):
         enrollment.reason = f"{RETRYING_REASON}: {message.reason}"[:REASON_LENGTH]
         return "waiting for the ESP" if batch.esp_down else "retrying"
 
-    sent_at = timezone.now()
     message.status = Message.Status.SENT
-    message.sent_at = sent_at
-    message.esp_message_id = esp_message_id
+    message.sent_at = timezone.now()
+    message.esp_message_id = delivery.esp_message_id
     message.reason = ""
     message.save(update_fields=["status", "sent_at", "esp_message_id", "reason"])
-    if enrollment.journey.is_marketing:
-        batch.pressure.record(contact.pk, sent_at)
-    for receiver, error in step_sent.send_robust(sender=Message, message=message):
-        if error is not None:
+    for receiver, receiver_error in step_sent.send_robust(sender=Message, message=message):
+        if receiver_error is not None:
             logger.error("A step_sent receiver (%r) failed for message %s", receiver, message.pk,
-                         exc_info=error)
-    _advance(enrollment, batch, step, now)
+                         exc_info=receiver_error)
+    _advance(enrollment, batch, handover.step, now)
     return "sent"
 
 
@@ -348,28 +368,46 @@ def _process(enrollment, batch):
             )[:REASON_LENGTH]
             return "deferred"
 
-    return _send(enrollment, step, earlier, batch)
+    return _prepare_send(enrollment, step, earlier, batch)
+
+
+def _held_after(error, enrollment, batch, what):
+    # One broken enrollment must not stop the batch, nor come back every lease forever.
+    logger.exception("%s enrollment %s failed", what, enrollment.pk)
+    _end(enrollment, Enrollment.State.HELD, f"dispatch failed: {error}", batch.now)
+    return "held"
+
+
+def _settle(delivery, batch):
+    try:
+        return _record_delivery(delivery, batch)
+    except Exception as error:
+        return _held_after(error, delivery.item.enrollment, batch, "Recording the send of")
 
 
 def dispatch_batch(enrollments, now):
-    """Process claimed ``enrollments``; save their new state unless a goal ended them meanwhile."""
+    """Process claimed ``enrollments``, up to SEND_CONCURRENCY emails in flight at once; save
+    their new state unless a goal ended them meanwhile."""
     claim_token = enrollments[0].claim_token
     batch = _Batch(enrollments, now)
     outcomes = Counter()
-    renew_every = lifecycle_setting("CLAIM_LEASE") / 3
-    renewed_at = timezone.now()
+    claim = ClaimKeeper(claim_token)  # a slow ESP, a long batch: the rows stay ours
+    with SendPool(lifecycle_setting("SEND_CONCURRENCY"), while_waiting=claim.keep) as pool:
+        for enrollment in enrollments:
+            claim.keep()
+            try:
+                outcome = _pause(enrollment, batch) if batch.esp_down else _process(enrollment, batch)
+            except Exception as error:
+                outcome = _held_after(error, enrollment, batch, "Dispatching")
+            if isinstance(outcome, _Handover):
+                pool.submit(outcome, outcome.email)
+            else:
+                outcomes[outcome] += 1
+            for delivery in pool.completed():
+                outcomes[_settle(delivery, batch)] += 1
+        for delivery in pool.wait_all():
+            outcomes[_settle(delivery, batch)] += 1
     for enrollment in enrollments:
-        if timezone.now() - renewed_at > renew_every:  # a slow ESP: keep the batch's rows
-            renew_claim(claim_token)
-            renewed_at = timezone.now()
-        try:
-            outcome = _pause(enrollment, batch) if batch.esp_down else _process(enrollment, batch)
-        except Exception as error:
-            # One broken enrollment must not stop the batch, nor come back every lease forever.
-            logger.exception("Dispatching enrollment %s failed", enrollment.pk)
-            _end(enrollment, Enrollment.State.HELD, f"dispatch failed: {error}", batch.now)
-            outcome = "held"
-        outcomes[outcome] += 1
         enrollment.claim_token = None
         enrollment.claimed_at = None
     # exit_for_goal() clears the claim of rows it ends: those keep their exit.

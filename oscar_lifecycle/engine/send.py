@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from ..conf import lifecycle_setting
 from ..tracking.tokens import unsubscribe_url
+from .send_pool import esp_message_id
 
 
 def from_email(shop_settings):
@@ -15,11 +16,10 @@ def from_email(shop_settings):
     return formataddr((shop_settings.from_name, address)) if shop_settings.from_name else address
 
 
-def send_rendered(rendered, contact, shop_settings, *, tags=(), metadata=None, test=False):
-    """Send ``rendered`` to ``contact``; return the ESP's message id ("" when it gives none).
+def build_email(rendered, contact, shop_settings, *, tags=(), metadata=None, test=False):
+    """The email that carries ``rendered`` to ``contact``, ready to send.
 
     ``test``: an editor's test send, without the List-Unsubscribe headers of real mail.
-    Raises whatever the backend raises: the caller decides whether to retry.
     """
     headers = {}
     if not test:
@@ -37,6 +37,12 @@ def send_rendered(rendered, contact, shop_settings, *, tags=(), metadata=None, t
     # Read by django-anymail backends, ignored by Django's own.
     email.tags = list(tags)
     email.metadata = dict(metadata or {})
+    return email
+
+
+def send_rendered(rendered, contact, shop_settings, **options):
+    """Send ``rendered`` to ``contact`` now (``options`` as for build_email); return the ESP's
+    message id ("" when it gives none). Raises whatever the backend raises."""
+    email = build_email(rendered, contact, shop_settings, **options)
     email.send()
-    message_id = getattr(getattr(email, "anymail_status", None), "message_id", None)
-    return "" if message_id is None else str(message_id)
+    return esp_message_id(email)
