@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from oscar_lifecycle.content.render import render_step
 from oscar_lifecycle.models import Contact, Journey
-from tests.shop import PASSWORD, add_product_image, create_catalogue, create_journey
+from tests.shop import PASSWORD, add_product_image, create_catalogue, create_journey, place_order
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SUBJECT = 'Picked for you, {{ first_name|default:"friend" }}'
-PREVIEWED_SUBJECT = "Picked for you, Alex"  # the shop has no orders: previews show a made-up customer
+PREVIEWED_SUBJECT = "Picked for you, Alex"  # previews show a made-up customer
 CHOSEN = ["Product 2", "Product 3"]
 SITE_URL = "https://shop.test"  # tests/settings.py's OSCAR_LIFECYCLE["SITE_URL"]
 
@@ -136,6 +136,37 @@ def test_an_editor_adds_a_product_grid_step_publishes_and_previews_it(live_serve
         expect(page.get_by_role("link", name="Product 3")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "the email fits the screen"
         page.screenshot(path=ARTIFACTS / name, full_page=True)
+
+
+def test_a_user_allowed_to_see_contacts_previews_a_real_order_while_editing(live_server, browser_page):
+    page = browser_page
+    [product] = create_catalogue(1)
+    ada = get_user_model().objects.create_user(
+        "ada", "ada.lovelace@example.com", PASSWORD, first_name="Ada", last_name="Lovelace"
+    )
+    order = place_order((product, 1), user=ada)
+    journey = create_journey("Welcome", steps=[{"subject": "Hello {{ first_name }}"}])
+    get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
+    page.goto(live_server.url + "/cms/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + reverse("oscar_lifecycle_journeys:edit", args=[journey.pk]))
+
+    page.get_by_role("button", name="Toggle preview").click()
+    preview = page.frame_locator("#w-preview-iframe")
+    expect(preview.get_by_text("Hello Alex")).to_be_visible()
+    preview.get_by_label("Preview with a real order").fill(str(order.number))
+    preview.get_by_role("button", name="Show").click()
+    expect(preview.get_by_text(f"Shown to the customer of order {order.number}")).to_be_visible()
+    expect(preview.get_by_text("Hello Ada")).to_be_visible()
+
+    page.locator("[data-inline-panel-child]").first.get_by_label("Subject").fill("Thanks, {{ first_name }}")
+    expect(preview.get_by_text("Thanks, Ada")).to_be_visible()  # the panel reloads and keeps the order
+    page.screenshot(path=ARTIFACTS / "journey-preview-real-order.png")
+
+    preview.get_by_role("button", name="Back to the made-up customer").click()
+    expect(preview.get_by_text("Thanks, Alex")).to_be_visible()
 
 
 def test_the_editor_shows_the_chosen_triggers_settings_and_refuses_a_value_out_of_range(

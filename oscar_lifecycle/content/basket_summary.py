@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..purchases import bought_since_added
+from .sample_lines import SampleBasket
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,14 @@ def unit_price(line):
 
 
 def basket_summary(basket, purchases=None):
-    """Summarize ``basket`` in one query; None without a basket or lines. Lines whose product the
-    contact bought since adding it (``purchases``: {product id: when}) are left out."""
+    """Summarize ``basket`` in one query (none for a made-up basket); None without a basket or lines.
+    Lines whose product the contact bought since adding it (``purchases``: {product id: when}) are
+    left out."""
+    if isinstance(basket, SampleBasket):
+        return _summary([
+            SummaryLine(product=line.product, quantity=line.quantity, price=line.unit_price * line.quantity)
+            for line in basket.lines
+        ], basket.currency)
     if basket is None or basket.pk is None:
         return None
     lines = [
@@ -46,8 +53,12 @@ def basket_summary(basket, purchases=None):
             quantity=line.quantity,
             price=None if price is None else price * line.quantity,
         ))
+    return _summary(summary_lines, lines[0].price_currency or lines[0].stockrecord.price_currency)
+
+
+def _summary(lines, currency):
     return BasketSummary(
-        lines=summary_lines,
-        currency=lines[0].price_currency or lines[0].stockrecord.price_currency,
-        total=sum((line.price for line in summary_lines if line.price is not None), Decimal("0.00")),
+        lines=lines,
+        currency=currency,
+        total=sum((line.price for line in lines if line.price is not None), Decimal("0.00")),
     )

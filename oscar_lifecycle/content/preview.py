@@ -21,8 +21,10 @@ def wait_description(hours):
     return _("%(wait)s after the trigger") % {"wait": ", ".join(parts)}
 
 
-def journey_preview_context(journey, mode_name):
-    enrollment = sample_enrollment()
+def journey_preview_context(journey, mode_name, order=None):
+    """Every step rendered for the made-up customer, or for ``order``'s customer when an editor
+    allowed to see contacts chose a real order."""
+    enrollment = sample_enrollment(order)
     shop_settings = LifecycleSettings.current()
     previews = []
     elapsed_hours = 0
@@ -46,6 +48,6 @@ def journey_preview_context(journey, mode_name):
     return {
         "previews": previews,
         "sample_contact": enrollment.contact,
-        "sample_order": enrollment.order,
+        "real_order": order,
         "text_mode": mode_name == "text",
     }

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from ..purchases import bought_since_added
+from .sample_lines import SampleBasket, SampleOrder
 
 BasketLine = get_model("basket", "Line")
 Category = get_model("catalogue", "Category")
@@ -55,6 +56,11 @@ def _available(products):
     )
 
 
+def listed_available(products):
+    """Those of ``products`` a shopper can buy now, with the price and image a grid shows."""
+    return _listed(_available(products))
+
+
 def available_product_ids(product_ids):
     """Those of ``product_ids`` a shopper can buy now (one query)."""
     return set(_available(Product.objects.filter(pk__in=product_ids, is_public=True)).values_list("pk", flat=True))
@@ -73,7 +79,9 @@ def fixed_products(chosen, limit):
 
 def basket_products(basket, limit, purchases=None):
     """The products in ``basket``, in the order they were added, but those the contact
-    bought since adding them."""
+    bought since adding them. A made-up basket (previews) holds its products already listed."""
+    if isinstance(basket, SampleBasket):
+        return [line.product for line in basket.lines][:limit]
     if basket is None or basket.pk is None:
         return []
     lines = BasketLine.objects.filter(basket=basket)
@@ -95,7 +103,7 @@ def recommended_products(*, order=None, product=None, limit, purchases=None):
     The products the recommendations start from (and their parents) are never shown.
     """
     if order is not None:
-        starting_from = OrderLine.objects.filter(order=order, product__isnull=False).values("product")
+        starting_from = _ordered_products(order)
     elif product is not None:
         starting_from = [product.pk]
     else:
@@ -151,12 +159,10 @@ def upsell_products(order, limit, purchases=None):
     dearest unit the order bought there, cheapest first; in stock, never one bought."""
     if order is None:
         return []
-    ordered = OrderLine.objects.filter(order=order, product__isnull=False)
-    ordered_products = Product.objects.filter(
-        Q(pk__in=ordered.values("product")) | Q(children__in=ordered.values("product"))
-    ).values("pk")
+    ordered = _ordered_products(order)
+    ordered_products = Product.objects.filter(Q(pk__in=ordered) | Q(children__in=ordered)).values("pk")
     categories = ProductCategory.objects.filter(product__in=ordered_products).values("category")
-    dearest = ordered.aggregate(price=Max("unit_price_incl_tax"))["price"]
+    dearest = _dearest_unit_price(order)
     if dearest is None:
         return []
     candidates = Product.objects.filter(
@@ -164,3 +170,18 @@ def upsell_products(order, limit, purchases=None):
     ).exclude(pk__in=ordered_products)
     products = _listed(_available(_not_bought(candidates, purchases))).filter(listed_price__gt=dearest)
     return list(products.order_by("listed_price", "title")[:limit])
+
+
+def _ordered_products(order):
+    """The ids of the products ``order`` holds, to filter on: a subquery, or a made-up order's own."""
+    if isinstance(order, SampleOrder):
+        return [line.product.pk for line in order.lines]
+    return OrderLine.objects.filter(order=order, product__isnull=False).values("product")
+
+
+def _dearest_unit_price(order):
+    """The highest unit price ``order`` paid for a product (one query for a real order)."""
+    if isinstance(order, SampleOrder):
+        return max((line.unit_price for line in order.lines), default=None)
+    ordered = OrderLine.objects.filter(order=order, product__isnull=False)
+    return ordered.aggregate(price=Max("unit_price_incl_tax"))["price"]

@@ -1,39 +1,86 @@
-"""A sample recipient for previews and test sends: a real order and basket from the shop."""
+"""Who previews and test sends are written for: a made-up customer whose order and basket hold
+products of the catalogue, or a real order that an editor allowed to see contacts chose.
 
+Nothing is written, and without a chosen order no customer's name, address, order or basket
+is read.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
 from oscar.core.loading import get_model
 
-from ..models import Contact, Enrollment
+from ..models import Contact
+from .products import listed_available
+from .sample_lines import SampleBasket, SampleLine, SampleOrder
 
 SAMPLE_EMAIL = "sample.customer@example.com"
+SAMPLE_FIRST_NAME = "Alex"
+SAMPLE_LAST_NAME = "Martin"
+SAMPLE_LINE_COUNT = 2
 
 
-def sample_enrollment():
-    """An unsaved Enrollment of a real recent customer with their order and an open basket.
+@dataclass(frozen=True)
+class SampleEnrollment:
+    """What rendering reads of an Enrollment. Never saved (``pk`` None): its links stay inert and
+    nothing it is about counts as deleted since."""
 
-    Nothing is written: previews never create contacts. Without orders, a made-up contact.
+    contact: Contact
+    order: object = None
+    basket: object = None
+    product: object = None
+    pk = None
+    context = None
+
+
+def sample_enrollment(order=None) -> SampleEnrollment:
+    """The made-up customer, or, given ``order``, that order's customer, the order and its basket.
+
+    Only pass an ``order`` an editor allowed to see contacts chose.
     """
-    Basket = get_model("basket", "Basket")
-    Order = get_model("order", "Order")
-    order = Order.objects.select_related("user").order_by("-date_placed", "-pk").first()
-    basket = (
-        Basket.objects.filter(status=Basket.OPEN, lines__isnull=False).order_by("-pk").first()
-    )
-    contact = None
     if order is not None:
-        contact = Contact.objects.filter(email__iexact=order.email).first()
-        if contact is None:
-            user = order.user
-            contact = Contact(
-                email=order.email,
-                first_name=user.first_name if user else "",
-                last_name=user.last_name if user else "",
-            )
+        return _real_order_enrollment(order)
+    contact = Contact(email=SAMPLE_EMAIL, first_name=SAMPLE_FIRST_NAME, last_name=SAMPLE_LAST_NAME)
+    products = _catalogue_products()
+    if not products:
+        return SampleEnrollment(contact)
+    lines = tuple(
+        SampleLine(product=product, quantity=1, unit_price=product.listed_price) for product in products
+    )
+    return SampleEnrollment(
+        contact,
+        order=SampleOrder(lines),
+        basket=SampleBasket(lines, currency=products[0].listed_price_currency),
+        product=products[0],
+    )
+
+
+def _catalogue_products():
+    """What the made-up customer bought and has in their basket, in one query: products a shopper
+    can buy now, priced in one currency, first those Oscar recommends others for (so that a
+    preview's recommendations have something to show)."""
+    Product = get_model("catalogue", "Product")
+    ProductRecommendation = get_model("catalogue", "ProductRecommendation")
+    products = list(
+        listed_available(Product.objects.exclude(structure=Product.PARENT))
+        .filter(listed_price__isnull=False)
+        .annotate(recommends_others=Exists(ProductRecommendation.objects.filter(primary=OuterRef("pk"))))
+        .order_by("-recommends_others", "pk")[:SAMPLE_LINE_COUNT]
+    )
+    currencies = [product.listed_price_currency for product in products]
+    return [product for product in products if product.listed_price_currency == currencies[0]]
+
+
+def _real_order_enrollment(order):
+    contact = Contact.objects.filter(email__iexact=order.email).first()
     if contact is None:
-        contact = Contact(email=SAMPLE_EMAIL, first_name="Alex", last_name="Martin")
-    first_line = order.lines.select_related("product").first() if order is not None else None
-    return Enrollment(
-        contact=contact,
-        order=order,
-        basket=basket,
-        product=first_line.product if first_line is not None else None,
+        user = order.user
+        contact = Contact(
+            email=order.email,
+            first_name=user.first_name if user else "",
+            last_name=user.last_name if user else "",
+        )
+    first_line = order.lines.filter(product__isnull=False).select_related("product").first()
+    return SampleEnrollment(
+        contact, order=order, basket=order.basket, product=first_line.product if first_line else None
     )

@@ -1,4 +1,5 @@
-"""An editor's test send: one step to any address, with sample data and inert links.
+"""An editor's test send: one step to any address, for the made-up customer (or a real order an
+editor allowed to see contacts chose), with inert links.
 
 Nothing is recorded as a Message, so a test never counts in stats or pressure, and
 its links cannot unsubscribe anyone.
@@ -12,9 +13,10 @@ from ..models import Contact, LifecycleSettings
 from .send import send_rendered
 
 
-def send_test_email(step, to_email):
-    """Send ``step`` to ``to_email`` as the sample customer would get it; return the ESP id."""
-    enrollment = sample_enrollment()
+def send_test_email(step, to_email, *, order=None):
+    """Send ``step`` to ``to_email`` as the made-up customer (or ``order``'s customer) would get
+    it; return the ESP id."""
+    enrollment = sample_enrollment(order)
     sample = enrollment.contact
     recipient = Contact(
         email=to_email, first_name=sample.first_name, last_name=sample.last_name, locale=sample.locale

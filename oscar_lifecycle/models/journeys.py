@@ -110,10 +110,17 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
         return "oscar_lifecycle/preview/journey.html"
 
     def get_preview_context(self, request, mode_name):
+        """Every step for the made-up customer; the admin's preview views (wagtail_hooks/preview.py)
+        put on ``request`` the real order an editor allowed to see contacts chose, and the form
+        to choose one."""
         from ..content.preview import journey_preview_context
 
-        return {**super().get_preview_context(request, mode_name),
-                **journey_preview_context(self, mode_name)}
+        chosen_order = getattr(request, "lifecycle_preview_order", None)
+        return {
+            **super().get_preview_context(request, mode_name),
+            **journey_preview_context(self, mode_name, order=chosen_order),
+            "order_form": getattr(request, "lifecycle_order_form", None),
+        }
 
     def ordered_steps(self):
         """The steps in send order (uses a prefetch of ``steps`` when there is one)."""

@@ -5,6 +5,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..models import Journey
 from .journey_form import journey_form_class, trigger_settings_panels
+from .preview import JourneyPreviewOnCreateView, JourneyPreviewOnEditView
 from .send_test import SendTestView
 
 STEP_PANELS = [
@@ -27,6 +28,8 @@ class JourneyViewSet(SnippetViewSet):
     list_filter = ["trigger", "category", "live"]
     search_fields = ["name"]
     copy_view_enabled = False
+    preview_on_add_view_class = JourneyPreviewOnCreateView
+    preview_on_edit_view_class = JourneyPreviewOnEditView
     panels = [
         FieldPanel("name"),
         MultiFieldPanel(

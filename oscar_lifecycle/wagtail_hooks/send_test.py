@@ -16,6 +16,7 @@ from wagtail.snippets.action_menu import ActionMenuItem
 
 from ..engine.test_send import send_test_email
 from ..models import Journey
+from .real_orders import RealOrderField, may_choose_real_order
 
 LOG_ACTION = "oscar_lifecycle.test_sent"
 
@@ -24,11 +25,17 @@ class SendTestForm(forms.Form):
     step = forms.TypedChoiceField(label=gettext_lazy("Step"), coerce=int)
     to_email = forms.EmailField(label=gettext_lazy("Send to"))
 
-    def __init__(self, *args, steps, **kwargs):
+    def __init__(self, *args, steps, may_choose_order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [
             (index, f"{index + 1}. {step.subject}") for index, step in enumerate(steps)
         ]
+        if may_choose_order:
+            self.fields["order"] = RealOrderField(
+                label=gettext_lazy("Real order (optional)"),
+                help_text=gettext_lazy("Its number: the test shows that order and its customer "
+                                       "instead of the made-up customer."),
+            )
 
 
 class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
@@ -50,7 +57,11 @@ class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
         return self.journey.name
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "steps": self.steps}
+        return {
+            **super().get_form_kwargs(),
+            "steps": self.steps,
+            "may_choose_order": may_choose_real_order(self.request.user),
+        }
 
     def get_initial(self):
         return {"to_email": self.request.user.email}
@@ -63,16 +74,17 @@ class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         step = self.steps[form.cleaned_data["step"]]
         to_email = form.cleaned_data["to_email"]
+        order = form.cleaned_data.get("order")
         if not step.subject.strip():
             form.add_error("step", _("This step has no subject yet: write one before testing it."))
             return self.form_invalid(form)
         try:
-            send_test_email(step, to_email)
+            send_test_email(step, to_email, order=order)
         except Exception as error:
             form.add_error(None, _("The test could not be sent: %(error)s") % {"error": error})
             return self.form_invalid(form)
         log(instance=self.journey, action=LOG_ACTION, user=self.request.user,
-            data={"step": step.subject, "to": to_email})
+            data={"step": step.subject, "to": to_email, "order": order.number if order else None})
         messages.success(self.request, _("Test of “%(subject)s” sent to %(email)s.")
                          % {"subject": step.subject, "email": to_email})
         return redirect(self.edit_url_name, self.journey.pk)
