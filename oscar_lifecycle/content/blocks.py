@@ -15,10 +15,8 @@ from .merge_tags import validate_merge_tags
 from .offers import voucher_offer_choices
 from .products import (
     basket_products,
-    category_best_sellers,
     fixed_products,
     recommended_products,
-    shop_best_sellers,
     upsell_products,
     viewed_product,
 )
@@ -34,6 +32,19 @@ def require(context, *subjects):
     for subject in subjects:
         if subject in context.get("gone", ()):
             raise ContentUnavailable(f"the {subject} this email is about was deleted")
+
+
+class PerContactMixin:
+    """A block that shows something of its contact or of what their journey is about: rendered for
+    each email. Every other block of a step is rendered once for all its emails."""
+
+    def is_per_contact(self, value):
+        return True
+
+
+def is_per_contact(child):
+    """Whether ``child`` (a block of an email's body, as StreamField iterates them) is rendered per email."""
+    return isinstance(child.block, PerContactMixin) and child.block.is_per_contact(child.value)
 
 
 class MergeTagMixin:
@@ -159,7 +170,7 @@ class TwoColumnsBlock(blocks.StructBlock):
         template = "oscar_lifecycle/blocks/two_columns.html"
 
 
-class ProductGridBlock(blocks.StructBlock):
+class ProductGridBlock(PerContactMixin, blocks.StructBlock):
     """Products from a source, in a grid; nothing at all when the source has none."""
 
     class Source(models.TextChoices):
@@ -206,6 +217,9 @@ class ProductGridBlock(blocks.StructBlock):
             raise StructBlockValidationError(block_errors=errors)
         return value
 
+    def is_per_contact(self, value):
+        return value["source"] != self.Source.FIXED  # the editor's own choice is the same for all
+
     def products_for(self, value, context):
         """Dynamic sources leave out what is out of stock and what the contact bought."""
         source, limit, purchases = value["source"], value["max_products"], context.get("purchases")
@@ -227,12 +241,25 @@ class ProductGridBlock(blocks.StructBlock):
             require(context, "product")
             return viewed_product(context.get("product"), purchases)
         if source == self.Source.BEST_SELLERS:
-            return shop_best_sellers(limit, purchases)
-        return category_best_sellers(value["category"], limit, purchases)
+            return context["best_sellers"].for_contact(None, limit, purchases)
+        if value["category"] is None:
+            return []
+        return context["best_sellers"].for_contact(value["category"], limit, purchases)
+
+    def render(self, value, context=None):
+        """Rendered once per list of products shown among the emails rendered together
+        (``context["rendered_grids"]``: a dispatcher's batch of one step)."""
+        context = context or {}
+        shown = self.products_for(value, context)
+        rendered_grids = context.get("rendered_grids", {})
+        key = (id(value), tuple(product.pk for product in shown))
+        if key not in rendered_grids:
+            rendered_grids[key] = super().render(value, {**context, "shown": shown})
+        return rendered_grids[key]
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        shown = self.products_for(value, context)
+        shown = context["shown"]
         columns = int(value["columns"])
         rows = [shown[start:start + columns] for start in range(0, len(shown), columns)]
         if rows:
@@ -253,7 +280,7 @@ class ProductGridBlock(blocks.StructBlock):
         template = "oscar_lifecycle/blocks/product_grid.html"
 
 
-class BasketLinesBlock(blocks.StaticBlock):
+class BasketLinesBlock(PerContactMixin, blocks.StaticBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         require(context, "basket")
@@ -267,7 +294,7 @@ class BasketLinesBlock(blocks.StaticBlock):
         template = "oscar_lifecycle/blocks/basket_lines.html"
 
 
-class RatingBlock(blocks.StructBlock):
+class RatingBlock(PerContactMixin, blocks.StructBlock):
     """A one-click 1-5 rating of the enrollment's order: each number is a signed link."""
 
     question = HeadingBlock(label=_("question"), default=_("How was your order?"))
@@ -292,7 +319,7 @@ class RatingBlock(blocks.StructBlock):
         template = "oscar_lifecycle/blocks/rating.html"
 
 
-class PersonalOfferBlock(blocks.StructBlock):
+class PersonalOfferBlock(PerContactMixin, blocks.StructBlock):
     """A single-use voucher code for this contact, issued from an offer the editor picks."""
 
     offer = blocks.ChoiceBlock(
@@ -328,7 +355,7 @@ class ContentBlock(blocks.StreamBlock):
     personal_offer = PersonalOfferBlock()
 
 
-class StageSectionBlock(blocks.StructBlock):
+class StageSectionBlock(PerContactMixin, blocks.StructBlock):
     """Content shown only to shoppers who left at a given stage (in the basket, at checkout)."""
 
     class Stage(models.TextChoices):

@@ -66,15 +66,22 @@ def validate_merge_tags(text):
         )
 
 
-def render_merge_tags(text, values, *, autoescape=True):
-    """Replace each whitelisted tag by its value (escaped for HTML unless autoescape=False)."""
+def replace_merge_tags(text, replacement):
+    """``text`` with each whitelisted tag replaced by ``replacement(name, default)``, and any
+    other tag by nothing."""
 
     def replace(match):
         parsed = None if match.group(2) is not None else _parse(match.group(1))
-        if parsed is None:
-            return ""
-        name, default = parsed
+        return "" if parsed is None else replacement(*parsed)
+
+    return TAG_PATTERN.sub(replace, text or "")
+
+
+def render_merge_tags(text, values, *, autoescape=True):
+    """Replace each whitelisted tag by its value (escaped for HTML unless autoescape=False)."""
+
+    def value_of(name, default):
         value = str(values.get(name) or default)
         return html.escape(value) if autoescape else value
 
-    return TAG_PATTERN.sub(replace, text or "")
+    return replace_merge_tags(text, value_of)

@@ -121,27 +121,53 @@ def recommended_products(*, order=None, product=None, limit, purchases=None):
     return list(products.order_by("-best_ranking", "title")[:limit])
 
 
-def category_best_sellers(category, limit, purchases=None):
+def category_best_sellers(category, limit):
     """The products of ``category`` and its subcategories, most sold (in order lines) first,
-    in stock, but those the contact bought."""
+    in stock."""
     if category is None:
         return []
     in_category = ProductCategory.objects.filter(category__in=Category.get_tree(category)).values("product")
-    return _best_sellers(Product.objects.filter(pk__in=in_category), limit, purchases)
+    return _best_sellers(Product.objects.filter(pk__in=in_category), limit)
 
 
-def shop_best_sellers(limit, purchases=None):
-    """The shop's most sold products (variants count for their parent), in stock, not bought."""
-    return _best_sellers(Product.objects.filter(parent__isnull=True), limit, purchases)
+def shop_best_sellers(limit):
+    """The shop's most sold products (variants count for their parent), in stock."""
+    return _best_sellers(Product.objects.filter(parent__isnull=True), limit)
 
 
-def _best_sellers(products, limit, purchases):
+class BestSellers:
+    """The shop's and its categories' best sellers, read once for many emails (a dispatcher's
+    batch): the ranking is the same for every contact, and each grid leaves out in Python what
+    its contact bought. Ask for what one contact needs; a longer ranking is read only when a
+    contact bought more of it than was read."""
+
+    def __init__(self):
+        self._rankings = {}  # category id (None: the shop) -> (products, how many were asked for)
+
+    def for_contact(self, category, limit, purchases=None):
+        """As ``category_best_sellers()`` (``category`` None: ``shop_best_sellers()``), but those
+        the contact bought (``purchases``: {product id: when})."""
+        purchases = purchases or {}
+        ranking = self._ranking(category, limit + len(purchases))
+        return [product for product in ranking if product.pk not in purchases][:limit]
+
+    def _ranking(self, category, needed):
+        key = None if category is None else category.pk
+        ranking, asked = self._rankings.get(key, ([], 0))
+        if asked < needed and len(ranking) == asked:  # a longer ranking may exist
+            asked = max(needed, 2 * asked)
+            ranking = shop_best_sellers(asked) if category is None else category_best_sellers(category, asked)
+            self._rankings[key] = (ranking, asked)
+        return ranking
+
+
+def _best_sellers(products, limit):
     quantity_sold = (
         OrderLine.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
         .order_by()
         .values(total=Func(F("quantity"), function="SUM"))
     )
-    products = _listed(_available(_not_bought(products, purchases))).annotate(
+    products = _listed(_available(products)).annotate(
         quantity_sold=Coalesce(Subquery(quantity_sold, output_field=IntegerField()), 0)
     )
     return list(products.order_by("-quantity_sold", "title")[:limit])

@@ -1,6 +1,14 @@
-"""Render one step for one contact: subject, preheader, inlined HTML and a text part."""
+"""Render a step for contacts: subject, preheader, inlined HTML and a text part.
+
+What is the same for every contact is rendered once per step and language (a
+``StepTemplate``): the blocks that show nothing of the contact, the base template, CSS
+inlining and the text part. Each email then renders only its per-contact blocks (product
+grids, the basket, ratings, offers, stage sections) and fills in its merge tags. Inlining
+is done again only when the per-contact blocks come out different from an earlier email's.
+"""
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import css_inline
@@ -13,12 +21,15 @@ from ..models import LifecycleSettings
 from ..site_url import site_url
 from ..tracking.tokens import preferences_url, unsubscribe_url
 from ..triggers import registered_triggers
-from .blocks import INERT_URL
+from .blocks import INERT_URL, is_per_contact
 from .footer import why_you_receive_this
-from .merge_tags import render_merge_tags
+from .merge_tags import render_merge_tags, replace_merge_tags
 from .offers import sample_voucher
+from .placeholders import Placeholders, escape_html
 from .plain_text import html_to_text
+from .products import BestSellers
 
+URL_MERGE_TAGS = ("unsubscribe_url", "preferences_url", "frequency_url")
 RELATIVE_URL_PATTERN = re.compile(r'(\s(?:href|src)=")(/[^/"][^"]*|/)"')
 
 
@@ -36,17 +47,26 @@ def shop_name():
 
 def merge_values(contact, *, inert_links=False):
     """The values merge tags may show. Test sends get inert links, never a live unsubscribe."""
-    return {
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "email": contact.email,
-        "shop_name": shop_name(),
-        "site_url": site_url(),
-        "unsubscribe_url": INERT_URL if inert_links else unsubscribe_url(contact),
-        "preferences_url": INERT_URL if inert_links else preferences_url(contact),
+    return {**shared_merge_values(inert_links=inert_links), **contact_merge_values(contact, inert_links=inert_links)}
+
+
+def shared_merge_values(*, inert_links=False):
+    """The merge tags' values that are the same for every contact."""
+    values = {"shop_name": shop_name(), "site_url": site_url()}
+    if inert_links:
+        values.update(dict.fromkeys(URL_MERGE_TAGS, INERT_URL))
+    return values
+
+
+def contact_merge_values(contact, *, inert_links=False):
+    """The merge tags' values that are the contact's own."""
+    values = {"first_name": contact.first_name, "last_name": contact.last_name, "email": contact.email}
+    if not inert_links:
+        preferences = preferences_url(contact)
         # The win-back series' question: how often is asked on the preferences page.
-        "frequency_url": INERT_URL if inert_links else preferences_url(contact),
-    }
+        values.update(unsubscribe_url=unsubscribe_url(contact), preferences_url=preferences,
+                      frequency_url=preferences)
+    return values
 
 
 def absolute_urls(html, base_url):
@@ -64,10 +84,12 @@ def subjects_gone(enrollment):
     return frozenset()
 
 
-def block_context(contact, enrollment, purchases, inert_links=False, issue_voucher=None):
+def block_context(contact, enrollment, purchases, inert_links=False, issue_voucher=None, *,
+                  best_sellers=None, rendered_grids=None):
     """What blocks see when they render: the contact, what triggered the journey (and which of it
     is ``gone``), and ``purchases`` ({product id: when the contact last bought it}) that product
-    blocks leave out."""
+    blocks leave out; what the emails rendered together share: ``best_sellers``, the rankings
+    read, and ``rendered_grids``, the product grids rendered."""
     return {
         "gone": subjects_gone(enrollment),
         "contact": contact,
@@ -79,6 +101,8 @@ def block_context(contact, enrollment, purchases, inert_links=False, issue_vouch
         "purchases": purchases or {},
         "inert_links": inert_links,
         "issue_voucher": issue_voucher or sample_voucher,
+        "best_sellers": best_sellers or BestSellers(),
+        "rendered_grids": {} if rendered_grids is None else rendered_grids,
     }
 
 
@@ -88,39 +112,114 @@ def content_language(step):
     return journey.locale.language_code if journey.locale_id else translation.get_language()
 
 
+def render_block(child, context):
+    """One block of an email's body, as Wagtail's StreamField renders it."""
+    return f'<div class="w-block-{child.block_type} block-{child.block_type}">{child.render(context=context)}</div>'
+
+
+class StepTemplate:
+    """``step`` rendered once for many contacts (a dispatcher's batch): ``render()`` makes each
+    contact's email. ``inert_links``: previews and test sends, whose links go nowhere."""
+
+    INLINED_KEPT = 32  # inlined emails kept, one per distinct output of the per-contact blocks
+
+    def __init__(self, step, *, shop_settings=None, inert_links=False):
+        self.step = step
+        self.inert_links = inert_links
+        self.language = content_language(step)
+        self.shared_values = shared_merge_values(inert_links=inert_links)
+        self.best_sellers = BestSellers()
+        self.rendered_grids = {}
+        self.placeholders = Placeholders()
+        self._inlined = OrderedDict()
+        self._per_contact_blocks = [child for child in step.body if is_per_contact(child)]
+        with translation.override(self.language):
+            self._html = self._render_once(shop_settings or LifecycleSettings.current())
+
+    def _merge_tags(self, text):
+        """``text`` with merge tags of shared values filled in and the others as placeholders."""
+
+        def value_or_placeholder(name, default):
+            if name in self.shared_values:
+                return escape_html(str(self.shared_values[name] or default))
+            return self.placeholders.token(name, default, url=name in URL_MERGE_TAGS)
+
+        return replace_merge_tags(text, value_or_placeholder)
+
+    def _render_once(self, shop_settings):
+        """The email's HTML before inlining, with a marker for each per-contact block."""
+        context = block_context(None, None, None, self.inert_links, best_sellers=self.best_sellers,
+                                rendered_grids=self.rendered_grids)
+        per_contact = iter(range(len(self._per_contact_blocks)))
+        body = "\n".join(
+            self.placeholders.marker(next(per_contact)) if is_per_contact(child) else render_block(child, context)
+            for child in self.step.body
+        )
+        token = self.placeholders.token
+        return render_to_string(
+            "oscar_lifecycle/email/base.html",
+            {
+                "subject": token("subject"),
+                "preheader": token("preheader"),
+                "body": self._merge_tags(body),
+                "shop_name": self.shared_values["shop_name"],
+                "postal_address": shop_settings.postal_address,
+                "LANGUAGE_CODE": translation.get_language(),
+                "unsubscribe_url": INERT_URL if self.inert_links else token("unsubscribe_url", url=True),
+                "preferences_url": INERT_URL if self.inert_links else token("preferences_url", url=True),
+                "why_you_receive_this": token("why_you_receive_this"),
+            },
+        )
+
+    def _inlined_with(self, blocks_html):
+        """(inlined HTML, text part) with ``blocks_html`` in place of the markers, placeholders left."""
+        inlined = self._inlined.get(blocks_html)
+        if inlined is not None:
+            self._inlined.move_to_end(blocks_html)
+            return inlined
+        html = self._html
+        for number, block_html in enumerate(blocks_html):
+            html = html.replace(self.placeholders.marker(number), block_html, 1)
+        html = absolute_urls(html, self.shared_values["site_url"])
+        inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
+        inlined = self._inlined[blocks_html] = (inliner.inline(html), html_to_text(html))
+        if len(self._inlined) > self.INLINED_KEPT:
+            self._inlined.popitem(last=False)
+        return inlined
+
+    def render(self, contact, *, enrollment=None, purchases=None, issue_voucher=None) -> RenderedEmail:
+        """The email of ``contact``; ``enrollment`` gives product blocks their order or basket.
+
+        ``purchases``: {product id: when last bought} of the contact, products emails never push.
+        ``issue_voucher``: ``(offer id, valid days) -> IssuedVoucher`` for offer blocks; by default
+        a sample code (previews, test sends).
+        """
+        values = {**self.shared_values, **contact_merge_values(contact, inert_links=self.inert_links)}
+        with translation.override(self.language):
+            subject = render_merge_tags(self.step.subject, values, autoescape=False)
+            preheader = render_merge_tags(self.step.preheader, values, autoescape=False)
+            blocks_html = ()
+            if self._per_contact_blocks:
+                context = block_context(contact, enrollment, purchases, self.inert_links, issue_voucher,
+                                        best_sellers=self.best_sellers, rendered_grids=self.rendered_grids)
+                blocks_html = tuple(self._merge_tags(render_block(child, context))
+                                    for child in self._per_contact_blocks)
+            values.update(subject=subject, preheader=preheader,
+                          why_you_receive_this=why_you_receive_this(contact, values["shop_name"]))
+        html, text = self._inlined_with(blocks_html)
+        return RenderedEmail(subject=subject, preheader=preheader,
+                             html=self.placeholders.fill_html(html, values),
+                             text=self.placeholders.fill_text(text, values))
+
+
 def render_step(
     step, contact, *, enrollment=None, shop_settings=None, inert_links=False, purchases=None,
     issue_voucher=None,
 ) -> RenderedEmail:
-    """Render ``step`` for ``contact``; ``enrollment`` gives product blocks their order or basket.
+    """Render ``step`` for ``contact`` alone (a preview, a test send); see ``StepTemplate.render()``.
 
-    ``purchases``: {product id: when last bought} of the contact, products emails never push.
-    ``issue_voucher``: ``(offer id, valid days) -> IssuedVoucher`` for offer blocks; by default
-    a sample code (previews, test sends).
     ``shop_settings``: the LifecycleSettings (loaded when not given).
     ``inert_links``: for previews and test sends, the unsubscribe link goes nowhere.
     """
-    shop_settings = shop_settings or LifecycleSettings.current()
-    values = merge_values(contact, inert_links=inert_links)
-    with translation.override(content_language(step)):
-        subject = render_merge_tags(step.subject, values, autoescape=False)
-        preheader = render_merge_tags(step.preheader, values, autoescape=False)
-        context = block_context(contact, enrollment, purchases, inert_links, issue_voucher)
-        body_html = render_merge_tags(step.body.render_as_block(context=context), values)
-        html = render_to_string(
-            "oscar_lifecycle/email/base.html",
-            {
-                "subject": subject,
-                "preheader": preheader,
-                "body": body_html,
-                "shop_name": values["shop_name"],
-                "postal_address": shop_settings.postal_address,
-                "LANGUAGE_CODE": translation.get_language(),
-                "unsubscribe_url": values["unsubscribe_url"],
-                "preferences_url": values["preferences_url"],
-                "why_you_receive_this": why_you_receive_this(contact, values["shop_name"]),
-            },
-        )
-    html = absolute_urls(html, values["site_url"])
-    inlined = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True).inline(html)
-    return RenderedEmail(subject=subject, preheader=preheader, html=inlined, text=html_to_text(html))
+    template = StepTemplate(step, shop_settings=shop_settings, inert_links=inert_links)
+    return template.render(contact, enrollment=enrollment, purchases=purchases, issue_voucher=issue_voucher)

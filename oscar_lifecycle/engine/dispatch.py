@@ -9,16 +9,17 @@ runner's thread, in order.
 
 import logging
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from ..conditions import CONDITIONS, ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
 from ..content.footer import consent_basis
-from ..content.render import render_step
+from ..content.render import StepTemplate
 from ..exceptions import ContentUnavailable
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
 from ..purchases import order_times, purchased_products
@@ -30,6 +31,7 @@ from .claim import ClaimKeeper, claim_due
 from .gates import suppression_reason
 from .outcomes import PAUSED_REASON, RETRYING_REASON, concerns_the_recipient
 from .pressure import PressureLedger
+from .progress import save_progress
 from .quiet_hours import quiet_hours_end
 from .rewards import voucher_issuer
 from .send import build_email
@@ -78,6 +80,7 @@ class _Batch:
             )
         }
         self.shop_settings = LifecycleSettings.current()
+        self.templates = {}
         self.esp_down = False
         contacts = {enrollment.contact_id: enrollment.contact for enrollment in enrollments}.values()
         self.purchases = purchased_products(contacts)
@@ -95,6 +98,13 @@ class _Batch:
         return self.translated.step_for(
             enrollment.journey, self.steps_by_journey[step.journey_id], step, language
         )
+
+    def template_for(self, step):
+        """``step`` rendered once for the batch's emails of it."""
+        template = self.templates.get(step.pk)
+        if template is None:
+            template = self.templates[step.pk] = StepTemplate(step, shop_settings=self.shop_settings)
+        return template
 
     def consent_basis(self, contact, journey):
         """What the log keeps of the consent a message was sent on (marketing only), in the shop's language."""
@@ -206,9 +216,8 @@ def _prepare_send(enrollment, step, message, batch):
     now = batch.now
     contact = enrollment.contact
     try:
-        rendered = render_step(
-            batch.step_in_language(enrollment, step), contact, enrollment=enrollment,
-            shop_settings=batch.shop_settings, purchases=batch.purchases.get(contact.pk, {}),
+        rendered = batch.template_for(batch.step_in_language(enrollment, step)).render(
+            contact, enrollment=enrollment, purchases=batch.purchases.get(contact.pk, {}),
             issue_voucher=voucher_issuer(enrollment),
         )
     except ContentUnavailable as unavailable:
@@ -219,7 +228,9 @@ def _prepare_send(enrollment, step, message, batch):
         return "held"
     if message is None:
         try:
-            with transaction.atomic():
+            # A savepoint only inside a caller's transaction, which the refused INSERT must not
+            # break; in autocommit the INSERT alone is its own transaction (one round trip, not three).
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 message = Message.objects.create(
                     enrollment=enrollment, step=step, journey=enrollment.journey, contact=contact,
                     category=enrollment.journey.category, status=Message.Status.SENDING,
@@ -411,7 +422,7 @@ def dispatch_batch(enrollments, now):
         enrollment.claim_token = None
         enrollment.claimed_at = None
     # exit_for_goal() clears the claim of rows it ends: those keep their exit.
-    Enrollment.objects.filter(claim_token=claim_token).bulk_update(enrollments, ADVANCED_FIELDS)
+    save_progress(Enrollment.objects.filter(claim_token=claim_token), enrollments, ADVANCED_FIELDS)
     return outcomes
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from django.urls import reverse
 
 from ..site_url import site_url
-from .tokens import click_url, open_pixel_url
+from .tokens import click_url_maker, open_pixel_url
 
 HREF_PATTERN = re.compile(r'(<a\s[^>]*?href=")(https?://[^"]+)(")', re.IGNORECASE)
 TEXT_URL_PATTERN = re.compile(r"https?://[^\s<>\"\]]+")
@@ -20,20 +20,23 @@ def _own_pages():
     return f"{site_url()}{reverse('oscar_lifecycle:account').removesuffix('account/')}"
 
 
-def _tracked(url, message_id, own_pages):
-    if url.startswith(own_pages):
-        return url
-    return click_url(message_id, url)
-
-
 def track_links(rendered, message_id):
     """``rendered`` (a RenderedEmail) with every outside link of its HTML and text parts going
     through our click redirect, and the open pixel at the end of the HTML body."""
     own_pages = _own_pages()
+    click_url = click_url_maker(message_id)
+    tracked = {}  # a link shown twice (a product's picture and its title) is signed once
+
+    def _tracked(url):
+        if url.startswith(own_pages):
+            return url
+        if url not in tracked:
+            tracked[url] = click_url(url)
+        return tracked[url]
 
     def html_link(match):
         url = html.unescape(match.group(2))
-        return f"{match.group(1)}{html.escape(_tracked(url, message_id, own_pages))}{match.group(3)}"
+        return f"{match.group(1)}{html.escape(_tracked(url))}{match.group(3)}"
 
     tracked_html = HREF_PATTERN.sub(html_link, rendered.html)
     pixel = PIXEL.format(html.escape(open_pixel_url(message_id)))
@@ -41,5 +44,5 @@ def track_links(rendered, message_id):
         tracked_html = tracked_html.replace("</body>", f"{pixel}</body>", 1)
     else:
         tracked_html += pixel
-    tracked_text = TEXT_URL_PATTERN.sub(lambda match: _tracked(match.group(0), message_id, own_pages), rendered.text)
+    tracked_text = TEXT_URL_PATTERN.sub(lambda match: _tracked(match.group(0)), rendered.text)
     return replace(rendered, html=tracked_html, text=tracked_text)

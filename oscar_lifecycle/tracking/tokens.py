@@ -13,6 +13,13 @@ def _absolute_url(view_name, *args):
     return f"{site_url()}{reverse(f'oscar_lifecycle:{view_name}', args=args)}"
 
 
+def _url_maker(view_name):
+    """``token -> the absolute URL of view_name for token``, with one reverse() for many tokens
+    (a signed token's characters are all kept as they are in a URL path)."""
+    before, after = _absolute_url(view_name, "TOKEN").rsplit("TOKEN", 1)
+    return lambda token: f"{before}{token}{after}"
+
+
 def _id_from(token, salt, what):
     """The id a token signed with ``salt`` names; signing.BadSignature for a forged, cut or
     foreign one (another salt), or one that names no ``what``."""
@@ -73,9 +80,11 @@ CLICK_SALT = "oscar_lifecycle.click"
 OPEN_SALT = "oscar_lifecycle.open"
 
 
-def click_url(message_id, url):
-    """Our redirect to ``url`` for message ``message_id``: signed, so it leads only to that URL."""
-    return _absolute_url("click", signing.dumps([message_id, url], salt=CLICK_SALT, compress=True))
+def click_url_maker(message_id):
+    """``url -> our redirect to url for message message_id``: signed, so it leads only to that
+    URL; one maker for the many links of one message."""
+    redirect_url = _url_maker("click")
+    return lambda url: redirect_url(signing.dumps([message_id, url], salt=CLICK_SALT, compress=True))
 
 
 def click_from_token(token):
