@@ -64,3 +64,10 @@ def create_site():
     root = Page.add_root(title="Root", slug="root")
     home = root.add_child(title="Home", slug="home")
     Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+def print_report(rows):
+    """Print ``rows`` of (label, value): a heading where the value is None, else an aligned line."""
+    label_width = max(len(label) for label, value in rows if value is not None)
+    for label, value in rows:
+        print(label if value is None else f"  {label:<{label_width}}  {value}")

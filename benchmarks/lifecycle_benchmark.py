@@ -36,7 +36,7 @@ from oscar_lifecycle.contacts import contact_for  # noqa: E402
 from oscar_lifecycle.content.render import render_step  # noqa: E402
 from oscar_lifecycle.engine.dispatch import dispatch_due  # noqa: E402
 from oscar_lifecycle.engine.enroll import enroll  # noqa: E402
-from benchmarks.harness import QueryCounter, benchmark_database, create_default_locale  # noqa: E402
+from benchmarks.harness import QueryCounter, benchmark_database, create_default_locale, print_report  # noqa: E402
 from tests.shop import create_journey  # noqa: E402
 
 TEST_EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
@@ -129,12 +129,6 @@ def report_rows(dispatch, render):
         ("mean", f"{statistics.fmean(timings):.3f} ms"),
         ("queries/render", per(render.queries, len(timings))),
     ]
-
-
-def print_report(rows):
-    label_width = max(len(label) for label, value in rows if value is not None)
-    for label, value in rows:
-        print(label if value is None else f"  {label:<{label_width}}  {value}")
 
 
 def main():
