@@ -1,5 +1,6 @@
-"""An email backend that simulates an ESP outage: the next N sends fail, then it recovers."""
+"""Email backends that play an ESP: an outage, a slow answer, a refusal, many sends at once."""
 
+import threading
 import time
 
 from anymail.backends.test import EmailBackend as AnymailTestBackend
@@ -43,4 +44,25 @@ class RefusingBackend(AnymailTestBackend):
         if RefusingBackend.refusals_left > 0:
             RefusingBackend.refusals_left -= 1
             raise AnymailRecipientsRefused("the ESP refused the recipient")
+        return super().post_to_esp(payload, message)
+
+
+class CrowdedEspBackend(AnymailTestBackend):
+    """An ESP that answers only when ``barrier.parties`` sends are in flight together (a
+    threading.Barrier; a runner sending one at a time breaks it), and keeps the most it saw."""
+
+    barrier = None
+    in_flight = 0
+    most_in_flight = 0
+    lock = threading.Lock()
+
+    def post_to_esp(self, payload, message):
+        with CrowdedEspBackend.lock:
+            CrowdedEspBackend.in_flight += 1
+            CrowdedEspBackend.most_in_flight = max(CrowdedEspBackend.most_in_flight, CrowdedEspBackend.in_flight)
+        try:
+            CrowdedEspBackend.barrier.wait()
+        finally:
+            with CrowdedEspBackend.lock:
+                CrowdedEspBackend.in_flight -= 1
         return super().post_to_esp(payload, message)

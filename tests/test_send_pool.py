@@ -1,0 +1,49 @@
+"""A runner keeps up to SEND_CONCURRENCY emails in flight to the ESP at once, never more, and
+each email still goes once, recorded with the ESP's answer."""
+
+import threading
+
+import pytest
+
+from oscar_lifecycle.contacts import contact_for
+from oscar_lifecycle.engine.dispatch import dispatch_due
+from oscar_lifecycle.engine.enroll import enroll
+from oscar_lifecycle.models import Message
+from tests.backends import CrowdedEspBackend
+from tests.shop import create_journey
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def crowded_esp(settings):
+    settings.EMAIL_BACKEND = "tests.backends.CrowdedEspBackend"
+    CrowdedEspBackend.in_flight = CrowdedEspBackend.most_in_flight = 0
+    return CrowdedEspBackend
+
+
+def test_sends_overlap_up_to_the_setting_and_never_beyond(settings, crowded_esp, outbox):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SEND_CONCURRENCY": 4, "PRESSURE_CAP": None}
+    crowded_esp.barrier = threading.Barrier(4, timeout=10)  # answers four sends at a time, together
+    create_journey(steps=[{"delay_hours": 0}])
+    for number in range(12):
+        enroll("registration", contact_for(f"crowd{number}@example.com"))
+
+    report = dispatch_due()
+
+    assert report.sent == 12 and len(outbox) == 12
+    assert crowded_esp.most_in_flight == 4
+    assert sorted(email.to[0] for email in outbox) == sorted(f"crowd{number}@example.com" for number in range(12))
+    sent = Message.objects.filter(status=Message.Status.SENT)
+    assert sent.count() == 12 and sent.exclude(esp_message_id="").count() == 12
+
+
+def test_with_a_concurrency_of_one_the_esp_sees_one_email_at_a_time(settings, crowded_esp, outbox):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SEND_CONCURRENCY": 1, "PRESSURE_CAP": None}
+    crowded_esp.barrier = threading.Barrier(1)
+    create_journey(steps=[{"delay_hours": 0}])
+    for number in range(3):
+        enroll("registration", contact_for(f"one{number}@example.com"))
+
+    assert dispatch_due().sent == 3
+    assert crowded_esp.most_in_flight == 1
