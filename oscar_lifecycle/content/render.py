@@ -45,13 +45,9 @@ def shop_name():
     return lifecycle_setting("SHOP_NAME") or getattr(settings, "OSCAR_SHOP_NAME", "")
 
 
-def merge_values(contact, *, inert_links=False):
-    """The values merge tags may show. Test sends get inert links, never a live unsubscribe."""
-    return {**shared_merge_values(inert_links=inert_links), **contact_merge_values(contact, inert_links=inert_links)}
-
-
 def shared_merge_values(*, inert_links=False):
-    """The merge tags' values that are the same for every contact."""
+    """The merge tags' values that are the same for every contact. Previews and test sends get
+    inert links, never a live unsubscribe."""
     values = {"shop_name": shop_name(), "site_url": site_url()}
     if inert_links:
         values.update(dict.fromkeys(URL_MERGE_TAGS, INERT_URL))
@@ -150,11 +146,14 @@ class StepTemplate:
         """The email's HTML before inlining, with a marker for each per-contact block."""
         context = block_context(None, None, None, self.inert_links, best_sellers=self.best_sellers,
                                 rendered_grids=self.rendered_grids)
-        per_contact = iter(range(len(self._per_contact_blocks)))
-        body = "\n".join(
-            self.placeholders.marker(next(per_contact)) if is_per_contact(child) else render_block(child, context)
-            for child in self.step.body
-        )
+        parts, markers = [], 0
+        for child in self.step.body:
+            if is_per_contact(child):  # marker N stands for _per_contact_blocks[N]
+                parts.append(self.placeholders.marker(markers))
+                markers += 1
+            else:
+                parts.append(render_block(child, context))
+        body = "\n".join(parts)
         token = self.placeholders.token
         return render_to_string(
             "oscar_lifecycle/email/base.html",
