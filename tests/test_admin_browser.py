@@ -151,6 +151,9 @@ def test_a_user_allowed_to_see_contacts_previews_a_real_order_while_editing(live
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # Wagtail notices edits (and refreshes the preview) only once its unsaved-changes watcher has
+    # read the form, two seconds after the page loads: an edit made before then goes unseen.
+    page.add_init_script("document.addEventListener('w-unsaved:watch-edits', () => { window.editsWatched = true; })")
     page.goto(live_server.url + reverse("oscar_lifecycle_journeys:edit", args=[journey.pk]))
 
     page.get_by_role("button", name="Toggle preview").click()
@@ -161,6 +164,7 @@ def test_a_user_allowed_to_see_contacts_previews_a_real_order_while_editing(live
     expect(preview.get_by_text(f"Shown to the customer of order {order.number}")).to_be_visible()
     expect(preview.get_by_text("Hello Ada")).to_be_visible()
 
+    page.wait_for_function("window.editsWatched === true")
     page.locator("[data-inline-panel-child]").first.get_by_label("Subject").fill("Thanks, {{ first_name }}")
     expect(preview.get_by_text("Thanks, Ada")).to_be_visible()  # the panel reloads and keeps the order
     page.screenshot(path=ARTIFACTS / "journey-preview-real-order.png")
