@@ -166,7 +166,8 @@ def test_a_user_allowed_to_see_contacts_previews_a_real_order_while_editing(live
 
     page.wait_for_function("window.editsWatched === true")
     page.locator("[data-inline-panel-child]").first.get_by_label("Subject").fill("Thanks, {{ first_name }}")
-    expect(preview.get_by_text("Thanks, Ada")).to_be_visible()  # the panel reloads and keeps the order
+    # Wagtail's watcher checks every 0.5 s and debounces twice before it posts the form and reloads.
+    expect(preview.get_by_text("Thanks, Ada")).to_be_visible(timeout=15_000)  # the panel keeps the order
     page.screenshot(path=ARTIFACTS / "journey-preview-real-order.png")
 
     preview.get_by_role("button", name="Back to the made-up customer").click()
