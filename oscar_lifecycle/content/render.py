@@ -80,8 +80,7 @@ def subjects_gone(enrollment):
     return frozenset()
 
 
-def block_context(contact, enrollment, purchases, inert_links=False, issue_voucher=None, *,
-                  best_sellers=None, rendered_grids=None):
+def block_context(contact, enrollment, purchases, inert_links, issue_voucher, *, best_sellers, rendered_grids):
     """What blocks see when they render: the contact, what triggered the journey (and which of it
     is ``gone``), and ``purchases`` ({product id: when the contact last bought it}) that product
     blocks leave out; what the emails rendered together share: ``best_sellers``, the rankings
@@ -97,8 +96,8 @@ def block_context(contact, enrollment, purchases, inert_links=False, issue_vouch
         "purchases": purchases or {},
         "inert_links": inert_links,
         "issue_voucher": issue_voucher or sample_voucher,
-        "best_sellers": best_sellers or BestSellers(),
-        "rendered_grids": {} if rendered_grids is None else rendered_grids,
+        "best_sellers": best_sellers,
+        "rendered_grids": rendered_grids,
     }
 
 
@@ -128,7 +127,7 @@ class StepTemplate:
         self.rendered_grids = {}
         self.placeholders = Placeholders()
         self._inlined = OrderedDict()
-        self._per_contact_blocks = [child for child in step.body if is_per_contact(child)]
+        self._per_contact_blocks = []  # marker N of the HTML stands for block N
         with translation.override(self.language):
             self._html = self._render_once(shop_settings or LifecycleSettings.current())
 
@@ -144,13 +143,13 @@ class StepTemplate:
 
     def _render_once(self, shop_settings):
         """The email's HTML before inlining, with a marker for each per-contact block."""
-        context = block_context(None, None, None, self.inert_links, best_sellers=self.best_sellers,
+        context = block_context(None, None, None, self.inert_links, None, best_sellers=self.best_sellers,
                                 rendered_grids=self.rendered_grids)
-        parts, markers = [], 0
+        parts = []
         for child in self.step.body:
-            if is_per_contact(child):  # marker N stands for _per_contact_blocks[N]
-                parts.append(self.placeholders.marker(markers))
-                markers += 1
+            if is_per_contact(child):
+                parts.append(self.placeholders.marker(len(self._per_contact_blocks)))
+                self._per_contact_blocks.append(child)
             else:
                 parts.append(render_block(child, context))
         body = "\n".join(parts)
