@@ -61,6 +61,26 @@ def check_pressure_cap(app_configs, **kwargs):
 
 
 @register()
+def check_sender(app_configs, **kwargs):
+    """A sender an ESP refuses (``Shop <Shop <shop@example>>``, two addresses, none) would make
+    every email of the programme fail."""
+    from .engine.send import configured_sender, parsed_sender
+
+    where, value = configured_sender()
+    try:
+        parsed_sender(value, where)
+    except LifecycleConfigurationError as error:
+        return [
+            Error(
+                str(error),
+                hint=f'Set {where} to one address, e.g. "Shop <shop@example.com>" or "shop@example.com".',
+                id="oscar_lifecycle.E003",
+            )
+        ]
+    return []
+
+
+@register()
 def check_site_url(app_configs, **kwargs):
     if not lifecycle_setting("SITE_URL"):
         return [

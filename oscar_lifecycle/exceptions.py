@@ -16,3 +16,7 @@ class InvalidContactEmail(ValidationError):
 class ContentUnavailable(Exception):
     """A block cannot show what the editor wrote for this contact (its order was deleted, say):
     the step is skipped with this message as the reason, never sent half-empty."""
+
+
+class InvalidSender(LifecycleConfigurationError):
+    """The sender of lifecycle email is not one valid address; the message says where it is set."""

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from .contacts import record_change
 from .content.render import shop_name
-from .engine.send import from_email
-from .models import Contact, LifecycleSettings
+from .engine.notices import queue_notice
+from .models import Contact, Message
 from .tracking.tokens import confirm_url
 
 CONSENT_FIELD = "lifecycle_marketing_consent"
@@ -23,8 +23,10 @@ def marketing_wording():
 
 
 def ask_for_confirmation(contact, consent_request):
-    """The contact ticked the box: note it (pending, with its proof) and send the confirmation
-    email. Nothing is asked of a contact who already said yes, or who said a stronger no."""
+    """The contact ticked the box: note it (pending, with its proof) and queue the confirmation
+    email, which the runner sends like any other message (exactly once, retried through an ESP
+    outage, held when its outcome is unknown). Nothing is asked of a contact who already said
+    yes, or who said a stronger no."""
     if contact.consent == Contact.Consent.GRANTED or contact.status != Contact.Status.ACTIVE:
         return False
     record_change(
@@ -32,24 +34,27 @@ def ask_for_confirmation(contact, consent_request):
         wording=consent_request.get("wording", ""),
         proof={key: consent_request.get(key) for key in ("ip_address", "user_agent") if consent_request.get(key)},
     )
-    _send_confirmation(contact)
+    queue_notice(contact, Message.Kind.CONFIRMATION)
     return True
 
 
-def _send_confirmation(contact):
-    shop_settings = LifecycleSettings.current()
+def confirmation_email(contact, sender):
+    """The double opt-in confirmation for ``contact``, from ``sender``, in their language; None
+    when they are no longer waiting to confirm (they confirmed, or said no, meanwhile)."""
+    if contact.consent != Contact.Consent.PENDING or contact.status != Contact.Status.ACTIVE:
+        return None
     with translation.override(contact.locale or None):
         context = {"shop_name": shop_name(), "confirm_url": confirm_url(contact)}
         email = EmailMultiAlternatives(
             subject=_("Please confirm your subscription to %(shop)s") % {"shop": context["shop_name"]},
             body=render_to_string("oscar_lifecycle/email/confirm_subscription.txt", context),
-            from_email=from_email(shop_settings),
+            from_email=sender,
             to=[contact.email],
         )
         email.attach_alternative(render_to_string("oscar_lifecycle/email/confirm_subscription.html", context),
                                  "text/html")
     email.tags = ["lifecycle-confirmation"]
-    email.send()
+    return email
 
 
 def confirm_opt_in(contact, request):

@@ -149,8 +149,10 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 
-# Mail goes to the terminal that runs `make sandbox`; production uses an anymail backend.
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail goes to the terminal that runs `make sandbox`, checked first as an ESP checks it (every
+# address parsed and validated: Django's console backend prints a sender no ESP accepts);
+# production uses an anymail ESP backend.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "oscar_lifecycle.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "Lifecycle Sandbox <shop@sandbox.example>"
 ANYMAIL = {"WEBHOOK_SECRET": "sandbox:sandbox"}
 

@@ -45,8 +45,7 @@ class DurableEspBackend(AnymailTestBackend):
     def post_to_esp(self, payload, message):
         time.sleep(random.uniform(*ESP_LATENCY))
         message_id = message.metadata["lifecycle_message"]
-        [step_tag] = [tag for tag in message.tags if tag.startswith("step:")]
-        line = f"{message_id} {message.to[0]} {step_tag}\n"
+        line = f"{message_id} {message.to[0]} step:{message.metadata['lifecycle_step']}\n"
         log = os.open(os.environ["CHAOS_ESP_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(log, line.encode())

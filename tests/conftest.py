@@ -44,10 +44,13 @@ def anymail_test_backend(settings):
 
 
 class LifecycleOutbox(Sequence):
-    """The emails oscar_lifecycle sent, leaving out Oscar's own (order confirmations...)."""
+    """The emails of journey steps oscar_lifecycle sent, leaving out Oscar's own (order
+    confirmations...) and our notices (the double opt-in confirmation)."""
 
     def _emails(self):
-        return [email for email in mail.outbox if "lifecycle_message" in getattr(email, "metadata", {})]
+        return [email for email in mail.outbox
+                if "lifecycle_message" in getattr(email, "metadata", {})
+                and any(tag.startswith("journey:") for tag in getattr(email, "tags", []))]
 
     def __getitem__(self, index):
         return self._emails()[index]

@@ -19,24 +19,38 @@ def _claimable(now, claimed_at):
     )
 
 
-def renew_claim(claim_token):
-    """Stamp a batch's claim again: a runner still at work keeps its rows past the lease."""
-    Enrollment.objects.filter(claim_token=claim_token).update(claimed_at=timezone.now())
-
-
 class ClaimKeeper:
-    """Keeps a batch's claim while the runner works on it (a slow ESP, a long batch):
-    ``keep()``, called often, renews it every third of CLAIM_LEASE."""
+    """Keeps a batch's claim while the runner works on it (a slow ESP, a long batch), and says
+    whether the batch still holds a row before anything is sent for it.
 
-    def __init__(self, claim_token):
+    ``keep()``, called often, renews the claim every third of CLAIM_LEASE. Another runner takes
+    a row back only once its claim is a whole lease old, so a row this batch renewed less than
+    a third of a lease ago is still its own: ``holds()`` knows that without a query per email.
+    A runner that stalled longer than the lease (a pause, an ESP call that never ends) finds,
+    at its next renewal, which rows it lost, and sends nothing for them.
+    """
+
+    def __init__(self, claim_token, enrollments):
         self.claim_token = claim_token
         self.renew_every = lifecycle_setting("CLAIM_LEASE") / 3
         self.renewed_at = timezone.now()
+        self.held = {enrollment.pk for enrollment in enrollments}
 
     def keep(self):
         if timezone.now() - self.renewed_at > self.renew_every:
-            renew_claim(self.claim_token)
-            self.renewed_at = timezone.now()
+            self.renew()
+
+    def renew(self):
+        renewed_at = timezone.now()
+        renewed = Enrollment.objects.filter(claim_token=self.claim_token).update(claimed_at=renewed_at)
+        if renewed != len(self.held):  # some were taken back, or ended by a goal meanwhile
+            self.held = set(Enrollment.objects.filter(claim_token=self.claim_token).values_list("pk", flat=True))
+        self.renewed_at = renewed_at
+
+    def holds(self, enrollment):
+        """Whether this batch still holds ``enrollment``'s claim (renewing it first when due)."""
+        self.keep()
+        return enrollment.pk in self.held
 
 
 def claim_due(now, batch_size):

@@ -20,7 +20,7 @@ from ..conditions import CONDITIONS, ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
 from ..content.footer import consent_basis
 from ..content.render import StepTemplate
-from ..exceptions import ContentUnavailable
+from ..exceptions import ContentUnavailable, InvalidSender
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
 from ..purchases import order_times, purchased_products
 from ..signals import step_sent
@@ -29,12 +29,13 @@ from ..tracking.links import track_links
 from ..triggers import registered_triggers
 from .claim import ClaimKeeper, claim_due
 from .gates import suppression_reason
-from .outcomes import PAUSED_REASON, RETRYING_REASON, concerns_the_recipient
+from .held import Resolution, resolve
+from .outcomes import PAUSED_REASON, RETRYING_REASON, SendFailure, send_failure
 from .pressure import PressureLedger
 from .progress import save_progress
 from .quiet_hours import quiet_hours_end
 from .rewards import voucher_issuer
-from .send import build_email
+from .send import build_email, from_email
 from .send_pool import SendPool
 from .translations import TranslatedSteps, language_of
 
@@ -82,6 +83,14 @@ class _Batch:
         self.shop_settings = LifecycleSettings.current()
         self.templates = {}
         self.esp_down = False
+        self.pause_reason = PAUSED_REASON
+        try:
+            self.sender = from_email(self.shop_settings)
+        except InvalidSender as error:
+            # Every ESP would refuse every email: nothing is tried until the sender is fixed.
+            logger.error("oscar_lifecycle: sending is paused: %s", error)
+            self.sender, self.esp_down = None, True
+            self.pause_reason = f"paused: {error}"[:REASON_LENGTH]
         contacts = {enrollment.contact_id: enrollment.contact for enrollment in enrollments}.values()
         self.purchases = purchased_products(contacts)
         self.exit_reasons = _exit_reasons(enrollments, contacts, now)
@@ -210,11 +219,17 @@ class _Handover:
     email: object
 
 
-def _prepare_send(enrollment, step, message, batch):
+def _prepare_send(enrollment, step, message, batch, claim):
     """Render ``step`` and save its Message as SENDING (``message``: an earlier failed attempt,
-    or None); return the _Handover, or the outcome when there is nothing to send."""
+    or None); return the _Handover, or the outcome when there is nothing to send.
+
+    Nothing is saved or sent for a row whose claim this runner lost (it stalled longer than the
+    lease and another runner took the row back), nor for a failed attempt another runner has
+    taken up meanwhile."""
     now = batch.now
     contact = enrollment.contact
+    if not claim.holds(enrollment):
+        return "claim lost"
     try:
         rendered = batch.template_for(batch.step_in_language(enrollment, step)).render(
             contact, enrollment=enrollment, purchases=batch.purchases.get(contact.pk, {}),
@@ -236,65 +251,98 @@ def _prepare_send(enrollment, step, message, batch):
                     category=enrollment.journey.category, status=Message.Status.SENDING,
                     to_email=contact.email, subject=rendered.subject[:SUBJECT_LENGTH], attempts=1,
                     consent_basis=batch.consent_basis(contact, enrollment.journey),
+                    handed_over_at=timezone.now(),
                 )
         except IntegrityError:
             _end(enrollment, Enrollment.State.HELD, "a message for this step already exists", now)
             return "held"
     else:
         message.status = Message.Status.SENDING
-        message.attempts += 1
         message.subject = rendered.subject[:SUBJECT_LENGTH]
-        message.save(update_fields=["status", "attempts", "subject"])
+        message.handed_over_at = timezone.now()
+        taken_up = Message.objects.filter(
+            pk=message.pk, status=Message.Status.FAILED, attempts=message.attempts
+        ).update(status=message.status, attempts=message.attempts + 1, subject=message.subject,
+                 handed_over_at=message.handed_over_at)
+        if not taken_up:
+            return "claim lost"  # another runner is retrying this step, or did
+        message.attempts += 1
     if enrollment.journey.is_marketing:
         # Counted when handed over: another step for the contact in this batch must not pass
         # the cap while this one is in flight.
         batch.pressure.record(contact.pk, timezone.now())
     email = build_email(
-        track_links(rendered, message.pk), contact, batch.shop_settings,
-        tags=[f"journey:{enrollment.journey.pk}", f"step:{step.pk}"],
-        metadata={"lifecycle_message": message.pk},
+        track_links(rendered, message.pk), contact, batch.shop_settings, sender=batch.sender,
+        # One tag: Postmark, Mailjet, SparkPost, Postal, Mailtrap and Amazon SES refuse several.
+        tags=[f"journey:{enrollment.journey.pk}"],
+        metadata={"lifecycle_message": str(message.pk), "lifecycle_step": str(step.pk)},
     )
     return _Handover(enrollment, step, message, email)
 
 
-def _record_delivery(delivery, batch):
-    """Save what the ESP answered for a handed-over email; return the outcome."""
+def _save_outcome(message, fields, *, also_from=()):
+    """Write ``fields`` of ``message`` if it is still SENDING (or in a status of ``also_from``);
+    return whether it was."""
+    return bool(Message.objects.filter(pk=message.pk, status__in=[Message.Status.SENDING, *also_from]).update(
+        **{name: getattr(message, name) for name in fields}
+    ))
+
+
+def _record_failure(delivery, batch):
     handover, now = delivery.item, batch.now
     enrollment, message, error = handover.enrollment, handover.message, delivery.error
-    if error is not None:
-        logger.warning("Sending message %s failed (attempt %s): %s", message.pk, message.attempts, error)
-        message.reason = f"{type(error).__name__}: {error}"[:MESSAGE_REASON_LENGTH]
-        if not concerns_the_recipient(error):
-            # An outage is not a bad address: this step waits, and the batch pauses (below).
-            batch.esp_down = True
-        elif message.attempts >= lifecycle_setting("MAX_SEND_ATTEMPTS"):
-            message.status = Message.Status.UNDELIVERABLE
-            message.save(update_fields=["status", "reason"])
-            _end(enrollment, Enrollment.State.EXITED, f"gave up after {message.attempts} attempts", now)
-            return "undeliverable"
-        message.status = Message.Status.FAILED
-        message.save(update_fields=["status", "reason"])
-        enrollment.next_run_at = now + lifecycle_setting("RETRY_DELAY")
-        enrollment.reason = f"{RETRYING_REASON}: {message.reason}"[:REASON_LENGTH]
-        return "waiting for the ESP" if batch.esp_down else "retrying"
+    logger.warning("Sending message %s failed (attempt %s): %s", message.pk, message.attempts, error)
+    message.reason = f"{type(error).__name__}: {error}"[:MESSAGE_REASON_LENGTH]
+    failure = send_failure(error, handover.email)
+    if failure != SendFailure.RECIPIENT:
+        # An outage is not a bad address: the rest of the batch pauses (below), untouched.
+        batch.esp_down = True
+    if failure == SendFailure.UNKNOWN:
+        # The request may have reached the ESP: sending again could send twice.
+        message.status = Message.Status.HELD
+        message.reason = f"the ESP's answer was lost, it may have been sent: {message.reason}"[:MESSAGE_REASON_LENGTH]
+        _save_outcome(message, ["status", "reason"])
+        _end(enrollment, Enrollment.State.HELD, "send outcome unknown; review before resending", now)
+        return "held"
+    if failure == SendFailure.RECIPIENT and message.attempts >= lifecycle_setting("MAX_SEND_ATTEMPTS"):
+        message.status = Message.Status.UNDELIVERABLE
+        _save_outcome(message, ["status", "reason"])
+        _end(enrollment, Enrollment.State.EXITED, f"gave up after {message.attempts} attempts", now)
+        return "undeliverable"
+    message.status = Message.Status.FAILED
+    _save_outcome(message, ["status", "reason"])
+    enrollment.next_run_at = now + lifecycle_setting("RETRY_DELAY")
+    enrollment.reason = f"{RETRYING_REASON}: {message.reason}"[:REASON_LENGTH]
+    return "waiting for the ESP" if batch.esp_down else "retrying"
 
+
+def _record_delivery(delivery, batch):
+    """Save what the ESP answered for a handed-over email; return the outcome."""
+    if delivery.error is not None:
+        return _record_failure(delivery, batch)
+    handover = delivery.item
+    message = handover.message
     message.status = Message.Status.SENT
     message.sent_at = timezone.now()
     message.esp_message_id = delivery.esp_message_id
     message.reason = ""
-    message.save(update_fields=["status", "sent_at", "esp_message_id", "reason"])
+    if not _save_outcome(message, ["status", "sent_at", "esp_message_id", "reason"]):
+        # Another runner found it in flight after this one stalled past its lease and held it:
+        # the ESP's answer settles it.
+        resolve(message.pk, Resolution.DELIVERED, by="its runner, which got the ESP's answer late",
+                esp_message_id=message.esp_message_id)
     for receiver, receiver_error in step_sent.send_robust(sender=Message, message=message):
         if receiver_error is not None:
             logger.error("A step_sent receiver (%r) failed for message %s", receiver, message.pk,
                          exc_info=receiver_error)
-    _advance(enrollment, batch, handover.step, now)
+    _advance(handover.enrollment, batch, handover.step, batch.now)
     return "sent"
 
 
 def _pause(enrollment, batch):
     """The ESP is not answering: the step waits RETRY_DELAY, untried, so nothing is lost or doubled."""
     enrollment.next_run_at = batch.now + lifecycle_setting("RETRY_DELAY")
-    enrollment.reason = PAUSED_REASON
+    enrollment.reason = batch.pause_reason
     return "paused"
 
 
@@ -311,7 +359,7 @@ def _move_past_deleted_step(enrollment, batch):
     return "moved on"
 
 
-def _process(enrollment, batch):
+def _process(enrollment, batch, claim):
     now = batch.now
     step = batch.steps_by_id.get(enrollment.next_step_id)
     journey = enrollment.journey
@@ -379,7 +427,7 @@ def _process(enrollment, batch):
             )[:REASON_LENGTH]
             return "deferred"
 
-    return _prepare_send(enrollment, step, earlier, batch)
+    return _prepare_send(enrollment, step, earlier, batch, claim)
 
 
 def _held_after(error, enrollment, batch, what):
@@ -402,12 +450,12 @@ def dispatch_batch(enrollments, now):
     claim_token = enrollments[0].claim_token
     batch = _Batch(enrollments, now)
     outcomes = Counter()
-    claim = ClaimKeeper(claim_token)  # a slow ESP, a long batch: the rows stay ours
+    claim = ClaimKeeper(claim_token, enrollments)  # a slow ESP, a long batch: the rows stay ours
     with SendPool(lifecycle_setting("SEND_CONCURRENCY"), while_waiting=claim.keep) as pool:
         for enrollment in enrollments:
             claim.keep()
             try:
-                outcome = _pause(enrollment, batch) if batch.esp_down else _process(enrollment, batch)
+                outcome = _pause(enrollment, batch) if batch.esp_down else _process(enrollment, batch, claim)
             except Exception as error:
                 outcome = _held_after(error, enrollment, batch, "Dispatching")
             if isinstance(outcome, _Handover):

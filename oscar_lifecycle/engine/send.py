@@ -1,25 +1,55 @@
 """Hand one rendered email to Django's email backend (django-anymail in production)."""
 
-from email.utils import formataddr
+from email.headerregistry import Address
 
+from anymail.exceptions import AnymailInvalidAddress
+from anymail.utils import parse_single_address
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from ..conf import lifecycle_setting
+from ..exceptions import InvalidSender
 from ..tracking.tokens import unsubscribe_url
 from .send_pool import esp_message_id
 
 
+def configured_sender():
+    """(where it is set, value) of the sender the settings give: OSCAR_LIFECYCLE's FROM_EMAIL,
+    else Django's DEFAULT_FROM_EMAIL."""
+    if lifecycle_setting("FROM_EMAIL"):
+        return "OSCAR_LIFECYCLE['FROM_EMAIL']", lifecycle_setting("FROM_EMAIL")
+    return "DEFAULT_FROM_EMAIL", settings.DEFAULT_FROM_EMAIL
+
+
+def parsed_sender(value, where):
+    """``value`` ("shop@example" or "Shop <shop@example>") parsed as one address; raises
+    InvalidSender, naming ``where`` it is set, when it is not exactly one valid address."""
+    try:
+        return parse_single_address(str(value or ""), field=where)
+    except AnymailInvalidAddress as error:
+        raise InvalidSender(f"The sender of lifecycle email, {value!r} ({where}), is not one valid "
+                            f"address: {error}") from None
+
+
 def from_email(shop_settings):
-    """The sender: the editors' lifecycle settings first, then OSCAR_LIFECYCLE, then Django's."""
-    address = shop_settings.from_email or lifecycle_setting("FROM_EMAIL") or settings.DEFAULT_FROM_EMAIL
-    return formataddr((shop_settings.from_name, address)) if shop_settings.from_name else address
+    """The sender, as one well-formed "Name <address>": the address of the editors' lifecycle
+    settings, else of the settings (a display name there is kept unless the editors give one),
+    with the editors' "from name" as its name. Raises InvalidSender when none is usable."""
+    if shop_settings.from_email:
+        sender = parsed_sender(shop_settings.from_email, "Lifecycle settings > from address")
+    else:
+        where, value = configured_sender()
+        sender = parsed_sender(value, where)
+    # Not email.utils.formataddr: its RFC 2047 encoding of a name with accents would reach
+    # JSON ESP APIs as literal =?utf-8?q?...?= text.
+    return str(Address(display_name=shop_settings.from_name or sender.display_name, addr_spec=sender.addr_spec))
 
 
-def build_email(rendered, contact, shop_settings, *, tags=(), metadata=None, test=False):
+def build_email(rendered, contact, shop_settings, *, sender=None, tags=(), metadata=None, test=False):
     """The email that carries ``rendered`` to ``contact``, ready to send.
 
-    ``test``: an editor's test send, without the List-Unsubscribe headers of real mail.
+    ``sender``: from_email(shop_settings), when the caller has it already. ``test``: an editor's
+    test send, without the List-Unsubscribe headers of real mail.
     """
     headers = {}
     if not test:
@@ -28,7 +58,7 @@ def build_email(rendered, contact, shop_settings, *, tags=(), metadata=None, tes
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=from_email(shop_settings),
+        from_email=sender or from_email(shop_settings),
         to=[contact.email],
         reply_to=[shop_settings.reply_to] if shop_settings.reply_to else None,
         headers=headers,

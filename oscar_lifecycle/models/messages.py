@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,9 +9,15 @@ from .journeys import Journey, Step
 
 
 class Message(models.Model):
-    """The one email of one enrollment's step: the row that makes sending exactly-once."""
+    """One email: of one enrollment's step (the row that makes sending exactly-once), or a
+    notice outside journeys (the double opt-in confirmation), sent by the same rules."""
+
+    class Kind(models.TextChoices):
+        STEP = "step", _("Journey step")
+        CONFIRMATION = "confirmation", _("Subscription confirmation")
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
@@ -33,6 +40,7 @@ class Message(models.Model):
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="messages", verbose_name=_("contact")
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STEP)
     category = models.CharField(_("category"), max_length=20, choices=Journey.Category.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -45,6 +53,14 @@ class Message(models.Model):
     esp_message_id = models.CharField(_("ESP message id"), max_length=255, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    handed_over_at = models.DateTimeField(
+        _("handed to the ESP at"), null=True, blank=True,
+        help_text=_("When the email last left for the ESP, whatever came back."),
+    )
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), null=True, blank=True,
+        help_text=_("A notice waiting to be sent (or, while sending, when its runner's lease ends)."),
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True,
                                      help_text=_("By the person: machine opens are not counted."))
@@ -55,6 +71,7 @@ class Message(models.Model):
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        permissions = [("review_message", _("Can review held messages (delivered, send again, skip)"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["enrollment", "step"], name="lifecycle_message_once_per_step"
@@ -62,6 +79,9 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["contact", "category", "sent_at"], name="lifecycle_message_pressure"),
+            models.Index(fields=["next_attempt_at"], name="lifecycle_message_notice_due",
+                         condition=Q(status__in=["queued", "sending"]) & ~Q(kind="step")),
+            models.Index(fields=["created_at"], name="lifecycle_message_held", condition=Q(status="held")),
         ]
 
     def __str__(self):

@@ -69,6 +69,8 @@ class LifecycleSettings(BaseSiteSetting):
             raise ValidationError({"pressure_window_days": _("The window is at least one day.")})
         if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
             raise ValidationError(_("Set both ends of the quiet hours, or neither."))
+        if any(character in self.from_name for character in "\r\n<>"):
+            raise ValidationError({"from_name": _("A name only: no line breaks, no < or >.")})
 
     @property
     def pressure_window(self):

@@ -11,6 +11,7 @@ import logging
 from anymail.signals import EventType, RejectReason
 
 from ..conf import lifecycle_setting
+from ..engine.held import Resolution, resolve
 from ..models import Message, MessageEvent
 from ..tracking.events import record_event
 from ..tracking.machines import is_machine
@@ -51,16 +52,39 @@ def _kind(event):
     return kind
 
 
+def message_of(event):
+    """Our Message the event is about: by the ESP's message id, else by the id we sent in the
+    email's metadata (the only link to a message whose send's answer was lost), when the event's
+    recipient is that message's."""
+    if event.message_id:
+        message = Message.objects.filter(esp_message_id=str(event.message_id)).first()
+        if message is not None:
+            return message
+    metadata = event.metadata if isinstance(event.metadata, dict) else {}
+    message_id = str(metadata.get("lifecycle_message", ""))
+    if not message_id.isdigit():
+        return None
+    message = Message.objects.filter(pk=int(message_id)).first()
+    if message is None or (event.recipient and event.recipient.strip().lower() != message.to_email.lower()):
+        return None
+    return message
+
+
 def on_tracking(sender, event, esp_name, **kwargs):
     try:
         if not lifecycle_setting("ENABLED"):
             return
         kind = _kind(event)
-        if kind is None or not event.message_id:
+        if kind is None:
             return
-        message = Message.objects.filter(esp_message_id=str(event.message_id)).first()
+        message = message_of(event)
         if message is None:
             return  # not ours (Oscar's own mail, another app's), or from before the app
+        if message.status == Message.Status.HELD:
+            # Whatever the ESP says of it, it has it: the send happened.
+            resolved = resolve(message.pk, Resolution.DELIVERED, by=f"{esp_name}'s {event.event_type} event",
+                               esp_message_id=str(event.message_id))
+            message = resolved.message if resolved else message
         user_agent = event.user_agent or ""
         machine = kind in (MessageEvent.Kind.OPENED, MessageEvent.Kind.CLICKED) and is_machine(
             user_agent, message.sent_at, event.timestamp or message.sent_at

@@ -1,12 +1,15 @@
-"""The "Lifecycle" admin menu: journeys, contacts, the sent-mail log, ratings and the settings."""
+"""The "Lifecycle" admin menu: journeys, contacts, the sent-mail log, ratings, held emails and the settings."""
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.contrib.settings.registry import SettingMenuItem, register_setting
 
 from ..models import LifecycleSettings
 from .contacts import ContactViewSet
+from .held import REVIEW_PERMISSION
 from .conversions import ConversionViewSet
 from .journeys import JourneyViewSet
 from .messages import MessageViewSet
@@ -18,6 +21,11 @@ LifecycleSettings.panels = SETTINGS_PANELS
 register_setting(LifecycleSettings, icon="cog")
 
 
+class HeldMessagesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+
 class LifecycleViewSetGroup(ViewSetGroup):
     menu_label = _("Lifecycle")
     menu_icon = "mail"
@@ -27,6 +35,8 @@ class LifecycleViewSetGroup(ViewSetGroup):
     def get_submenu_items(self):
         return [
             *super().get_submenu_items(),
+            HeldMessagesMenuItem(_("Held emails"), reverse_lazy("oscar_lifecycle_held"), icon_name="warning",
+                                 order=350),
             SettingMenuItem(LifecycleSettings, icon="cog", order=400),
         ]
 
