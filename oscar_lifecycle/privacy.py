@@ -261,3 +261,12 @@ def forget_deleted_account(sender, instance, **kwargs):
     contact = Contact.objects.filter(user=instance).first()
     if contact is not None:
         erase_contact(contact, source="account deleted")
+        return
+    # Deleted before the runner's next pass: what it would have made of the account (a contact,
+    # a welcome) goes with it, and its address keeps the no like an erased contact's.
+    pending = Q(user_id=instance.pk)
+    if instance.email:
+        pending |= Q(email__iexact=instance.email.strip())
+    Activity.objects.filter(pending, processed_at__isnull=True).delete()
+    if instance.email:
+        suppress(instance.email, Contact.Status.UNSUBSCRIBED, source="account deleted")

@@ -89,7 +89,7 @@ def test_one_batch_gives_each_contact_their_own_name_links_and_products(outbox):
     assert unsubscribe_contact_id(bob_email) == contacts["bob@example.com"].pk
     for email in (ada_email, bob_email):
         message = Message.objects.get(to_email=email.to[0])
-        assert email.metadata["lifecycle_message"] == message.pk
+        assert email.metadata["lifecycle_message"] == str(message.pk)
         assert f"{SHOP}/catalogue/" in link_destinations(email)
 
 

@@ -49,14 +49,21 @@ def new_members(offer):
         "steps": [
             ({"delay_days": 0}, words(
                 f"Welcome to {{{{ shop_name }}}}, {NAME}!", "Glad to have you with us.",
+                # Thanks, and what to expect: the sources are explicit that a welcome does not push
+                # products; they come from the second email on.
                 [heading(f"Welcome, {NAME}!"),
-                 text("<p>Thank you for joining {{ shop_name }}. Here is what our customers love most.</p>"),
-                 grid("best_sellers"), button("Visit the shop", "/catalogue/")],
+                 text("<p>Thank you for joining {{ shop_name }}: we are glad to have you with us.</p>"
+                      "<p>Now and then we will write with news from the shop, ideas and offers. How often, "
+                      "and about what, is yours to choose from the link at the foot of every email.</p>"),
+                 button("Visit the shop", "/catalogue/")],
             ), words(
                 f"Bienvenue chez {{{{ shop_name }}}}, {PRENOM} !", "Ravis de vous compter parmi nous.",
                 [heading(f"Bienvenue, {PRENOM} !"),
-                 text("<p>Merci de votre inscription chez {{ shop_name }}. Voici ce que nos clients préfèrent.</p>"),
-                 grid("best_sellers"), button("Découvrir la boutique", "/catalogue/")],
+                 text("<p>Merci de votre inscription chez {{ shop_name }} : nous sommes ravis de vous "
+                      "compter parmi nous.</p><p>De temps en temps, nous vous écrirons pour vous donner des "
+                      "nouvelles de la boutique, des idées et des offres. À quel rythme et sur quels sujets : "
+                      "c'est vous qui choisissez, depuis le lien en bas de chaque e-mail.</p>"),
+                 button("Découvrir la boutique", "/catalogue/")],
             )),
             ({"delay_days": 7, "condition": "not_ordered_since_enrollment"}, words(
                 "Our customers' favourites this week", "A few ideas to start with.",

@@ -158,12 +158,13 @@ class Command(BaseCommand):
             "hugo@example.com": "a customer whose last order is 95 days old, silent",
             "lea@example.com": "a customer silent for 200 days; her birthday is on day 10",
         }
-        messages = {message.pk: message for message in Message.objects.select_related("journey")}
+        messages = {str(message.pk): message for message in Message.objects.select_related("journey")}
         for email, story in stories.items():
             self.stdout.write(self.style.MIGRATE_HEADING(f"{email}: {story}"))
             for moment, sent in received.get(email, []):
                 message = messages.get(getattr(sent, "metadata", {}).get("lifecycle_message"))
-                journey = message.journey.name if message and message.journey else "Oscar's own email"
+                journey = (message.journey.name if message.journey else message.get_kind_display()) if message \
+                    else "Oscar's own email"
                 elapsed = timezone.localtime(moment) - timezone.localtime(start)
                 self.stdout.write(
                     f"  day {elapsed.days:2d} {timezone.localtime(moment):%H:%M}  {sent.subject}  [{journey}]"
