@@ -9,7 +9,13 @@ from django.utils import timezone
 from .exceptions import InvalidContactEmail
 from .models import ConsentEvent, Contact
 from .signals import consent_withdrawn
-from .suppression import SAYS_NO, STATUS_STRENGTH, suppress, suppressed, suppression_of
+from .suppression import (
+    SAYS_NO,
+    STATUS_STRENGTH,
+    listed,
+    suppress,
+    suppression_of,
+)
 
 
 def normalize_email(email):
@@ -72,9 +78,17 @@ def contact_for(email, user=None):
 
 
 def _apply_suppression(contact):
-    """A new row for an address that said no before starts where it left off."""
+    """A new row for an address on the suppression list starts where the last one left off: with
+    its no, and without the topics it declined."""
     entry = suppression_of(contact.email)
-    if entry is not None:
+    if entry is None:
+        return
+    declined = list(contact.declined_topics or ())
+    missing = [topic for topic in entry.declined_topics if topic not in declined]
+    if missing:
+        contact.declined_topics = declined + missing
+        contact.save(update_fields=["declined_topics"])
+    if entry.status in SAYS_NO:
         record_change(contact, source=f"suppression list ({entry.source})"[:100],
                       consent=Contact.Consent.WITHDRAWN, status=entry.status)
 
@@ -104,7 +118,7 @@ def contacts_for_users(user_ids):
          for email, user in emails.items() if email not in known],
         ignore_conflicts=True,
     )
-    for contact in Contact.objects.filter(email__in=list(suppressed(set(emails) - known))):
+    for contact in Contact.objects.filter(email__in=list(listed(set(emails) - known))):
         _apply_suppression(contact)
     return list(Contact.objects.filter(user_id__in=user_ids))
 
