@@ -12,6 +12,8 @@ from .signals import consent_withdrawn
 from .suppression import (
     SAYS_NO,
     STATUS_STRENGTH,
+    lasting_no,
+    lift_unsubscribe,
     listed,
     suppress,
     suppression_of,
@@ -174,6 +176,25 @@ def say_no(contact, status, *, source, actor=None, request=None, wording=""):
              source=source)
     if withdraws:
         consent_withdrawn.send(sender=Contact, contact=contact, source=source)
+    return True
+
+
+def say_yes_again(contact, *, source, request=None, wording=""):
+    """The address's owner says yes to marketing (logged in to their account page, or following
+    the confirmation link sent to the address): consent granted, and an unsubscribe, a withdrawal
+    or a sunset lifted, from the contact and from the suppression list (keeping the topics it
+    declined), with a ConsentEvent and its proof. A bounce or a complaint is never lifted
+    (``suppression.lasting_no`` says which). Return whether anything changed."""
+    if lasting_no(contact) is not None:
+        return False
+    entry = suppression_of(contact.email)
+    lifts_entry = entry is not None and entry.status == Contact.Status.UNSUBSCRIBED
+    if contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE and not lifts_entry:
+        return False
+    with transaction.atomic():
+        record_change(contact, source=source, consent=Contact.Consent.GRANTED, status=Contact.Status.ACTIVE,
+                      request=request, wording=wording)
+        lift_unsubscribe(contact.email)
     return True
 
 

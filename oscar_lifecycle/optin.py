@@ -7,10 +7,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .contacts import record_change
+from .contacts import record_change, say_yes_again
 from .content.render import shop_name
 from .engine.send import from_email
 from .models import Contact, LifecycleSettings
+from .suppression import lasting_no
 from .tracking.tokens import confirm_url
 
 CONSENT_FIELD = "lifecycle_marketing_consent"
@@ -24,8 +25,11 @@ def marketing_wording():
 
 def ask_for_confirmation(contact, consent_request):
     """The contact ticked the box: note it (pending, with its proof) and send the confirmation
-    email. Nothing is asked of a contact who already said yes, or who said a stronger no."""
-    if contact.consent == Contact.Consent.GRANTED or contact.status != Contact.Status.ACTIVE:
+    email, whose link alone may lift an earlier unsubscribe (ticking a box proves nothing of who
+    owns the address). Nothing is asked of a contact who already said yes, nor of an address that
+    bounced or complained."""
+    says_yes = contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE
+    if says_yes or lasting_no(contact) is not None:
         return False
     record_change(
         contact, source="registration form", consent=Contact.Consent.PENDING,
@@ -53,9 +57,9 @@ def _send_confirmation(contact):
 
 
 def confirm_opt_in(contact, request):
-    """The contact confirmed from the link: consent granted, with the request's proof."""
-    if contact.consent == Contact.Consent.GRANTED or contact.status != Contact.Status.ACTIVE:
+    """The contact confirmed from the link sent to their address, while their request waits: their
+    yes (``say_yes_again``), with the request's proof. A link followed after the contact said no
+    again, or twice, changes nothing."""
+    if contact.consent != Contact.Consent.PENDING:
         return False
-    record_change(contact, source="confirmation link", consent=Contact.Consent.GRANTED, request=request,
-                  wording=marketing_wording())
-    return True
+    return say_yes_again(contact, source="confirmation link", request=request, wording=marketing_wording())

@@ -1,6 +1,7 @@
 """The suppression list: addresses that said no (unsubscribed, bounced, complained, erased) or
 declined topics, kept by a SHA-256 of the normalized address, consulted when a contact is made
-and before every send. It only ever gets stronger."""
+and before every send. Every no makes it stronger; only the address's owner saying yes again
+lifts an unsubscribe (``contacts.say_yes_again``), and nothing lifts a bounce or a complaint."""
 
 import hashlib
 
@@ -12,6 +13,8 @@ STATUS_STRENGTH = [
     Contact.Status.BOUNCED, Contact.Status.COMPLAINED,
 ]
 SAYS_NO = {Contact.Status.UNSUBSCRIBED, Contact.Status.BOUNCED, Contact.Status.COMPLAINED}
+# A no that no yes lifts: the address is dead, or its owner called our mail spam.
+LASTING_NO = {Contact.Status.BOUNCED, Contact.Status.COMPLAINED}
 
 
 def address_hash(email):
@@ -65,6 +68,30 @@ def listed(emails):
     by_hash = {address_hash(email): email for email in emails}
     return {by_hash[entry_hash] for entry_hash in Suppression.objects.filter(
         address_hash__in=by_hash).values_list("address_hash", flat=True)}
+
+
+def lasting_no(contact):
+    """The no that saying yes again cannot lift for ``contact`` (bounced or complained, on its
+    row or on its address's entry), or None."""
+    if contact.status in LASTING_NO:
+        return contact.status
+    entry = suppression_of(contact.email)
+    if entry is not None and entry.status in LASTING_NO:
+        return entry.status
+    return None
+
+
+def lift_unsubscribe(email):
+    """Take ``email``'s unsubscribe (or withdrawal, kept as one) off the list, keeping the topics it
+    declined; a bounce or a complaint stays. Only ``contacts.say_yes_again`` may call this."""
+    entry = suppression_of(email)
+    if entry is None or entry.status != Contact.Status.UNSUBSCRIBED:
+        return
+    if entry.declined_topics:
+        entry.status = Contact.Status.ACTIVE
+        entry.save(update_fields=["status"])
+    else:
+        entry.delete()
 
 
 def keep_on_delete(sender, instance, **kwargs):

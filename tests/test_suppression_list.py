@@ -140,3 +140,21 @@ def test_a_declined_topic_survives_the_contact_being_deleted_in_the_admin(comes_
     assert subjects(outbox) == ["Tips", "News"]
     contact = Contact.objects.get()
     assert (contact.status, contact.declined_topics) == (Contact.Status.ACTIVE, ["offers"])
+
+
+def test_a_declined_topic_survives_erasure_and_saying_yes_again(declined_offers, client_class, catalogue, outbox):
+    client = client_class()
+    client.post(f"{preferences_link(outbox[0])}forget-me/", {"confirm": "yes"})
+    register(client, "picky@example.com")
+    account = client.get(reverse("oscar_lifecycle:account")).content.decode()
+    assert "checked" not in re.search(r'<input[^>]*value="offers"[^>]*>', account).group(0)
+    assert "checked" in re.search(r'<input[^>]*value="news"[^>]*>', account).group(0)
+
+    client.post(reverse("oscar_lifecycle:account"),
+                {"marketing": "on", "frequency": "every", "topics": ["recommendations", "news"]})
+    journeys_of_each_topic("order_placed")
+    checkout(client, catalogue[0])
+    run_lifecycle()
+
+    assert subjects(outbox) == ["Tips", "News"]
+    assert Contact.objects.get(email="picky@example.com").status == Contact.Status.ACTIVE

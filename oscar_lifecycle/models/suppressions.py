@@ -8,8 +8,9 @@ from .contacts import Contact
 class Suppression(models.Model):
     """An address that said no, to all our mail or to some topics, kept by a hash of it: it
     outlives the contact row (deleted, erased, or a new one made when the person comes back), so
-    that address never gets what it refused. Only ever made stronger. An entry whose status is
-    "active" keeps only declined topics."""
+    that address never gets what it refused. Made stronger by every no; only the address's owner
+    saying yes again lifts an unsubscribe (``contacts.say_yes_again``), never a bounce or a
+    complaint. An entry whose status is "active" keeps only declined topics."""
 
     address_hash = models.CharField(_("address (SHA-256)"), max_length=64, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Contact.Status.choices)
