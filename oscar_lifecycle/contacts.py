@@ -80,8 +80,8 @@ def contact_for(email, user=None):
 
 
 def _apply_suppression(contact):
-    """A new row for an address on the suppression list starts where the last one left off: with
-    its no, and without the topics it declined."""
+    """A new row for an address on the suppression list starts where the last one left off: its
+    no, and the topics it declined."""
     entry = suppression_of(contact.email)
     if entry is None:
         return
