@@ -53,6 +53,11 @@ DEFAULTS = {
     # win-back series ended unanswered, and for prospects silent for this many days.
     "SUNSET_AFTER_DAYS": 30,
     "PROSPECT_SUNSET_DAYS": 180,
+    # Soft bounces (a full mailbox, a server refusing for a while) become a hard one, which stops
+    # all mail to the address, when SOFT_BOUNCE_LIMIT messages to a contact soft-bounced within
+    # SOFT_BOUNCE_WINDOW with no delivery, open or click in between.
+    "SOFT_BOUNCE_LIMIT": 3,
+    "SOFT_BOUNCE_WINDOW": timedelta(days=15),
     # An open or click within this many seconds of the send is a machine's (a scanner, a
     # prefetching proxy): kept, never counted as engagement or attribution.
     "MACHINE_SECONDS": 10,

@@ -9,7 +9,15 @@ from django.utils import timezone
 from .exceptions import InvalidContactEmail
 from .models import ConsentEvent, Contact
 from .signals import consent_withdrawn
-from .suppression import SAYS_NO, STATUS_STRENGTH, suppress, suppressed, suppression_of
+from .suppression import (
+    SAYS_NO,
+    STATUS_STRENGTH,
+    lasting_no,
+    lift_unsubscribe,
+    listed,
+    suppress,
+    suppression_of,
+)
 
 
 def normalize_email(email):
@@ -72,9 +80,17 @@ def contact_for(email, user=None):
 
 
 def _apply_suppression(contact):
-    """A new row for an address that said no before starts where it left off."""
+    """A new row for an address on the suppression list starts where the last one left off: its
+    no, and the topics it declined."""
     entry = suppression_of(contact.email)
-    if entry is not None:
+    if entry is None:
+        return
+    declined = list(contact.declined_topics or ())
+    missing = [topic for topic in entry.declined_topics if topic not in declined]
+    if missing:
+        contact.declined_topics = declined + missing
+        contact.save(update_fields=["declined_topics"])
+    if entry.status in SAYS_NO:
         record_change(contact, source=f"suppression list ({entry.source})"[:100],
                       consent=Contact.Consent.WITHDRAWN, status=entry.status)
 
@@ -104,7 +120,7 @@ def contacts_for_users(user_ids):
          for email, user in emails.items() if email not in known],
         ignore_conflicts=True,
     )
-    for contact in Contact.objects.filter(email__in=list(suppressed(set(emails) - known))):
+    for contact in Contact.objects.filter(email__in=list(listed(set(emails) - known))):
         _apply_suppression(contact)
     return list(Contact.objects.filter(user_id__in=user_ids))
 
@@ -160,6 +176,25 @@ def say_no(contact, status, *, source, actor=None, request=None, wording=""):
              source=source)
     if withdraws:
         consent_withdrawn.send(sender=Contact, contact=contact, source=source)
+    return True
+
+
+def say_yes_again(contact, *, source, request=None, wording=""):
+    """The address's owner says yes to marketing (logged in to their account page, or following
+    the confirmation link sent to the address): consent granted, and an unsubscribe, a withdrawal
+    or a sunset lifted, from the contact and from the suppression list (keeping the topics it
+    declined), with a ConsentEvent and its proof. A bounce or a complaint is never lifted
+    (``suppression.lasting_no`` says which). Return whether anything changed."""
+    if lasting_no(contact) is not None:
+        return False
+    entry = suppression_of(contact.email)
+    lifts_entry = entry is not None and entry.status == Contact.Status.UNSUBSCRIBED
+    if contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE and not lifts_entry:
+        return False
+    with transaction.atomic():
+        record_change(contact, source=source, consent=Contact.Consent.GRANTED, status=Contact.Status.ACTIVE,
+                      request=request, wording=wording)
+        lift_unsubscribe(contact.email)
     return True
 
 

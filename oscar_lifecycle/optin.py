@@ -7,10 +7,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .contacts import record_change
+from .contacts import record_change, say_yes_again
 from .content.render import shop_name
 from .engine.notices import queue_notice
 from .models import Contact, Message
+from .suppression import lasting_no
 from .tracking.tokens import confirm_url
 
 CONSENT_FIELD = "lifecycle_marketing_consent"
@@ -25,9 +26,11 @@ def marketing_wording():
 def ask_for_confirmation(contact, consent_request):
     """The contact ticked the box: note it (pending, with its proof) and queue the confirmation
     email, which the runner sends like any other message (exactly once, retried through an ESP
-    outage, held when its outcome is unknown). Nothing is asked of a contact who already said
-    yes, or who said a stronger no."""
-    if contact.consent == Contact.Consent.GRANTED or contact.status != Contact.Status.ACTIVE:
+    outage, held when its outcome is unknown), and whose link alone may lift an earlier
+    unsubscribe (ticking a box proves nothing of who owns the address). Nothing is asked of a
+    contact who already said yes, nor of an address that bounced or complained."""
+    says_yes = contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE
+    if says_yes or lasting_no(contact) is not None:
         return False
     record_change(
         contact, source="registration form", consent=Contact.Consent.PENDING,
@@ -40,8 +43,8 @@ def ask_for_confirmation(contact, consent_request):
 
 def confirmation_email(contact, sender):
     """The double opt-in confirmation for ``contact``, from ``sender``, in their language; None
-    when they are no longer waiting to confirm (they confirmed, or said no, meanwhile)."""
-    if contact.consent != Contact.Consent.PENDING or contact.status != Contact.Status.ACTIVE:
+    when they are no longer waiting to confirm (they confirmed, or bounced or complained, meanwhile)."""
+    if contact.consent != Contact.Consent.PENDING or lasting_no(contact) is not None:
         return None
     with translation.override(contact.locale or None):
         context = {"shop_name": shop_name(), "confirm_url": confirm_url(contact)}
@@ -58,9 +61,9 @@ def confirmation_email(contact, sender):
 
 
 def confirm_opt_in(contact, request):
-    """The contact confirmed from the link: consent granted, with the request's proof."""
-    if contact.consent == Contact.Consent.GRANTED or contact.status != Contact.Status.ACTIVE:
+    """The contact confirmed from the link sent to their address, while their request waits: their
+    yes (``say_yes_again``), with the request's proof. A link followed after the contact said no
+    again, or twice, changes nothing."""
+    if contact.consent != Contact.Consent.PENDING:
         return False
-    record_change(contact, source="confirmation link", consent=Contact.Consent.GRANTED, request=request,
-                  wording=marketing_wording())
-    return True
+    return say_yes_again(contact, source="confirmation link", request=request, wording=marketing_wording())

@@ -8,12 +8,23 @@ say yes again).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .contacts import record_change, unsubscribe
+from .contacts import say_yes_again, unsubscribe
 from .frequency import choose_frequency
 from .models import Contact
 from .models.journeys import topic_choices
 from .optin import marketing_wording
+from .suppression import lasting_no
 
+# Why a yes cannot bring marketing back, said to the address's owner.
+LASTING_NO_REASONS = {
+    Contact.Status.BOUNCED: _(
+        "Our emails to this address could not be delivered, so we no longer send any to it. "
+        "To get them, use another address."
+    ),
+    Contact.Status.COMPLAINED: _(
+        "One of our emails to this address was reported as spam, so we no longer send any to it."
+    ),
+}
 
 
 class MarketingPreferencesForm(forms.Form):
@@ -39,9 +50,10 @@ class MarketingPreferencesForm(forms.Form):
         self.wording = marketing_wording()
         self.fields["marketing"].help_text = self.wording
         self.fields["topics"].choices = topic_choices()
-        if not says_yes and not may_say_yes:
+        lasting = lasting_no(contact) if not says_yes else None
+        if lasting is not None or (not says_yes and not may_say_yes):
             self.fields["marketing"].disabled = True
-            self.fields["marketing"].help_text = _(
+            self.fields["marketing"].help_text = LASTING_NO_REASONS.get(lasting) or _(
                 "You asked not to get them. To get them again, log in to your account."
             )
 
@@ -51,11 +63,8 @@ class MarketingPreferencesForm(forms.Form):
         says_yes = contact.consent != Contact.Consent.WITHDRAWN and contact.status == Contact.Status.ACTIVE
         if says_yes and not data["marketing"]:
             unsubscribe(contact, source=source, request=request, wording=self.wording)
-        elif data["marketing"] and not says_yes and self.may_say_yes and contact.status in (
-            Contact.Status.ACTIVE, Contact.Status.UNSUBSCRIBED, Contact.Status.SUNSET,
-        ):
-            record_change(contact, source=source, consent=Contact.Consent.GRANTED, status=Contact.Status.ACTIVE,
-                          request=request, wording=self.wording)
+        elif data["marketing"] and not says_yes and self.may_say_yes:
+            say_yes_again(contact, source=source, request=request, wording=self.wording)
         declined = [key for key, _label in topic_choices() if key not in data["topics"]]
         if declined != list(contact.declined_topics or ()):
             contact.declined_topics = declined

@@ -175,9 +175,10 @@ def erase_contact(contact: Contact, *, source: str, actor=None) -> dict[str, int
     with transaction.atomic():
         contact.refresh_from_db(from_queryset=Contact.objects.select_for_update())
         address, placeholder = contact.email, erased_email(contact)
-        # The address may come back (a new order, a sign-in): its no stays on the suppression list.
+        # The address may come back (a new order, a sign-in): its no and the topics it declined
+        # stay on the suppression list.
         suppress(address, max(contact.status, Contact.Status.UNSUBSCRIBED, key=STATUS_STRENGTH.index),
-                 source="personal data erased")
+                 source="personal data erased", declined_topics=contact.declined_topics or [])
         done = {
             "enrollments_ended": _end_enrollments(contact, address, placeholder),
             "messages_anonymised": _anonymise_messages(contact, address, placeholder),

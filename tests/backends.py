@@ -66,3 +66,11 @@ class CrowdedEspBackend(AnymailTestBackend):
             with CrowdedEspBackend.lock:
                 CrowdedEspBackend.in_flight -= 1
         return super().post_to_esp(payload, message)
+
+
+class MailgunIdsBackend(AnymailTestBackend):
+    """anymail's test backend, naming each message as Mailgun's API does (``<id@domain>``), the form
+    in which anymail's Mailgun webhook reports it."""
+
+    def get_esp_message_id(self, message):
+        return f"<{super().get_esp_message_id(message)}.lifecycle@mg.shop.test>"

@@ -250,31 +250,6 @@ def test_a_hard_bounce_stops_every_later_email_even_order_news(hard_bounce, shop
     assert Message.objects.get(subject="Our best sellers").reason == "contact is bounced"
 
 
-@pytest.mark.parametrize("soft_bounce", [postmark("SoftBounce")], ids=esp_ids)
-def test_a_soft_bounce_is_a_delay_and_mail_goes_on(soft_bounce, shopper, client, catalogue, outbox):
-    at = an_hour_after(shopper)
-    with time_machine.travel(at, tick=False):
-        soft_bounce(client, shopper, at)
-
-    contact = Contact.objects.get(email=SHOPPER)
-    assert (contact.status, contact.consent_events.count()) == (Contact.Status.ACTIVE, 0)
-    assert list(shopper.events.values_list("kind", flat=True)) == ["deferred"]
-
-    the_shopper_buys_and_time_passes(client, catalogue, shopper)
-
-    assert sorted(email.subject for email in outbox) == ["Our best sellers", "Thank you for your order", "Welcome"]
-
-
-def test_a_sendgrid_block_is_not_a_dead_address(shopper, client, catalogue, outbox):
-    at = an_hour_after(shopper)
-    with time_machine.travel(at, tick=False):
-        sendgrid("blocked")(client, shopper, at)
-
-    assert Contact.objects.get(email=SHOPPER).status == Contact.Status.ACTIVE
-    the_shopper_buys_and_time_passes(client, catalogue, shopper)
-    assert len(outbox) == 3
-
-
 @pytest.mark.parametrize("complaint", [sendgrid("spamreport"), postmark("SpamComplaint")], ids=esp_ids)
 def test_a_spam_complaint_stops_all_mail_and_withdraws_consent(complaint, shopper, client, catalogue, outbox):
     at = an_hour_after(shopper)

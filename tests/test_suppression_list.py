@@ -1,6 +1,8 @@
 """A no outlives the contact row: deleting or erasing a contact, or the person coming back under
-a new row, never brings marketing back to an address that unsubscribed, bounced or complained."""
+a new row, never brings marketing back to an address that unsubscribed, bounced or complained,
+nor mail of a topic it declined."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -24,6 +26,10 @@ def owner(client_class):
     owner = client_class()
     owner.force_login(get_user_model().objects.create_superuser("owner", "owner@shop.test", "pw"))
     return owner
+
+
+def subjects(outbox):
+    return [email.subject for email in outbox]
 
 
 def test_an_opt_out_survives_the_contact_being_deleted_in_the_admin(owner, client, outbox):
@@ -92,3 +98,63 @@ def test_deleting_an_account_erases_the_contact_and_stops_every_send(client, out
     register(client, "leaving@example.com")  # the same address comes back
     run_lifecycle()
     assert len(outbox) == 1
+
+
+def preferences_link(email):
+    return re.search(r'href="https://shop\.test(/lifecycle/preferences/[^"]+)"', email.alternatives[0][0]).group(1)
+
+
+@pytest.fixture
+def declined_offers(client, outbox):
+    """A contact who got an email and unticked "offers" on the preferences page it links to."""
+    create_journey("Tips", trigger="birthday", topic="news", steps=[{"delay_hours": 0, "subject": "Tips"}])
+    enroll("birthday", contact_for("picky@example.com"))
+    run_lifecycle()
+    client.post(preferences_link(outbox[0]),
+                {"marketing": "on", "frequency": "every", "topics": ["recommendations", "news"]})
+    assert Contact.objects.get().declined_topics == ["offers"]
+    return Contact.objects.get()
+
+
+def journeys_of_each_topic(trigger):
+    for topic in ("offers", "news"):
+        create_journey(topic.capitalize(), trigger=trigger, topic=topic,
+                       steps=[{"delay_hours": 0, "subject": topic.capitalize()}])
+
+
+@pytest.mark.parametrize("comes_back", ["registers", "orders as a guest"])
+def test_a_declined_topic_survives_the_contact_being_deleted_in_the_admin(comes_back, declined_offers, owner,
+                                                                           client_class, catalogue, outbox):
+    owner.post(reverse("oscar_lifecycle_contacts:delete", args=[declined_offers.pk]))
+    assert not Contact.objects.exists()
+
+    shopper = client_class()
+    if comes_back == "registers":
+        journeys_of_each_topic("registration")
+        register(shopper, "picky@example.com")
+    else:
+        journeys_of_each_topic("order_placed")
+        checkout(shopper, catalogue[0], guest_email="picky@example.com")
+    run_lifecycle()
+
+    assert subjects(outbox) == ["Tips", "News"]
+    contact = Contact.objects.get()
+    assert (contact.status, contact.declined_topics) == (Contact.Status.ACTIVE, ["offers"])
+
+
+def test_a_declined_topic_survives_erasure_and_saying_yes_again(declined_offers, client_class, catalogue, outbox):
+    client = client_class()
+    client.post(f"{preferences_link(outbox[0])}forget-me/", {"confirm": "yes"})
+    register(client, "picky@example.com")
+    account = client.get(reverse("oscar_lifecycle:account")).content.decode()
+    assert "checked" not in re.search(r'<input[^>]*value="offers"[^>]*>', account).group(0)
+    assert "checked" in re.search(r'<input[^>]*value="news"[^>]*>', account).group(0)
+
+    client.post(reverse("oscar_lifecycle:account"),
+                {"marketing": "on", "frequency": "every", "topics": ["recommendations", "news"]})
+    journeys_of_each_topic("order_placed")
+    checkout(client, catalogue[0])
+    run_lifecycle()
+
+    assert subjects(outbox) == ["Tips", "News"]
+    assert Contact.objects.get(email="picky@example.com").status == Contact.Status.ACTIVE

@@ -16,6 +16,8 @@ class MessageEvent(models.Model):
         DELIVERED = "delivered", _("Delivered")
         DEFERRED = "deferred", _("Delivery delayed")
         BOUNCED = "bounced", _("Bounced")
+        SOFT_BOUNCED = "soft_bounced", _("Soft bounce")
+        BLOCKED = "blocked", _("Blocked by the receiving server")
         REJECTED = "rejected", _("Refused by the ESP")
         COMPLAINED = "complained", _("Marked as spam")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed at the ESP")

@@ -13,6 +13,7 @@ from anymail.signals import EventType, RejectReason
 from ..conf import lifecycle_setting
 from ..engine.held import Resolution, resolve
 from ..models import Message, MessageEvent
+from ..tracking.bounces import bounce_kind
 from ..tracking.events import record_event
 from ..tracking.machines import is_machine
 
@@ -28,10 +29,6 @@ KINDS = {
     EventType.OPENED: MessageEvent.Kind.OPENED,
     EventType.CLICKED: MessageEvent.Kind.CLICKED,
 }
-# Bounces that are not a dead address: Postmark's soft bounce (a full mailbox), and SendGrid's
-# "blocked" (the receiving server refused this message, e.g. for the sender's reputation).
-SOFT_BOUNCE_TYPES = {("Type", "SoftBounce"), ("type", "blocked")}
-
 
 # A refusal because of the ESP's own suppression list says what the address said before.
 REJECTED_BECAUSE = {
@@ -42,11 +39,10 @@ REJECTED_BECAUSE = {
 }
 
 
-def _kind(event):
+def _kind(event, esp_name):
     kind = KINDS.get(event.event_type)
-    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
-    if kind == MessageEvent.Kind.BOUNCED and any(esp_event.get(key) == value for key, value in SOFT_BOUNCE_TYPES):
-        return MessageEvent.Kind.DEFERRED
+    if kind == MessageEvent.Kind.BOUNCED:
+        return bounce_kind(esp_name, event.esp_event)
     if kind == MessageEvent.Kind.REJECTED:
         return REJECTED_BECAUSE.get(event.reject_reason, kind)
     return kind
@@ -74,7 +70,7 @@ def on_tracking(sender, event, esp_name, **kwargs):
     try:
         if not lifecycle_setting("ENABLED"):
             return
-        kind = _kind(event)
+        kind = _kind(event, esp_name)
         if kind is None:
             return
         message = message_of(event)

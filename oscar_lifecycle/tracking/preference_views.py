@@ -16,9 +16,10 @@ from ..content.render import shop_name
 from ..contacts import record_engagement, unsubscribe
 from ..models import Contact
 from ..optin import confirm_opt_in, marketing_wording
-from ..preferences import MarketingPreferencesForm
+from ..preferences import LASTING_NO_REASONS, MarketingPreferencesForm
 from ..privacy import erase_contact, export_contact
 from ..site_url import site_url
+from ..suppression import lasting_no
 from .language import in_language_of
 from .machines import is_machine
 from .tokens import (
@@ -80,10 +81,14 @@ def confirm_view(request, token):
     buttons), POST confirms the subscription with its proof."""
     contact = _contact(token, contact_id_from_confirm_token)
     with in_language_of(contact):
-        confirmed = request.method == "POST" and confirm_opt_in(contact, request)
+        if request.method == "POST":
+            confirm_opt_in(contact, request)
+        lasting = lasting_no(contact)
         return render(request, "oscar_lifecycle/tracking/confirm.html", {
-            "contact": contact, "confirmed": confirmed or contact.consent == Contact.Consent.GRANTED,
-            "wording": marketing_wording(), "shop_name": shop_name(), "site_url": site_url(),
+            "contact": contact, "wording": marketing_wording(), "shop_name": shop_name(), "site_url": site_url(),
+            "confirmed": contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE,
+            "waiting": contact.consent == Contact.Consent.PENDING and lasting is None,
+            "lasting_no_reason": LASTING_NO_REASONS.get(lasting, ""),
         })
 
 
