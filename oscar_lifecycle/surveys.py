@@ -11,16 +11,20 @@ from .conf import lifecycle_setting
 from .contacts import record_engagement
 from .models import SurveyResponse
 from .signals import low_rating_received
+from .storable import storable_text
 
 logger = logging.getLogger(__name__)
+COMMENT_LENGTH = 2000
 
 
 def record_rating(contact, enrollment, order, rating, comment=""):
     """Store ``rating`` (1-5) of ``order`` by ``contact``; return (the response, whether it changed).
 
     The same rating again changes nothing and alerts nobody twice. A rating at or below
-    LOW_RATING sends ``low_rating_received`` and emails SERVICE_EMAIL.
+    LOW_RATING sends ``low_rating_received`` and emails SERVICE_EMAIL. ``comment`` is the
+    contact's own text: it is kept as the database can store it, up to COMMENT_LENGTH characters.
     """
+    comment = storable_text(comment, COMMENT_LENGTH)
     response = SurveyResponse.objects.filter(contact=contact, order=order).first()
     if response is not None and response.rating == rating and (not comment or comment == response.comment):
         return response, False

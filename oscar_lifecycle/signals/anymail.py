@@ -12,6 +12,7 @@ from anymail.signals import EventType, RejectReason
 
 from ..conf import lifecycle_setting
 from ..models import Message, MessageEvent
+from ..storable import storable_text
 from ..tracking.events import record_event
 from ..tracking.machines import is_machine
 
@@ -58,7 +59,10 @@ def on_tracking(sender, event, esp_name, **kwargs):
         kind = _kind(event)
         if kind is None or not event.message_id:
             return
-        message = Message.objects.filter(esp_message_id=str(event.message_id)).first()
+        message_id = str(event.message_id)
+        if storable_text(message_id) != message_id:
+            return  # we stored no such id, and PostgreSQL refuses even to look one up
+        message = Message.objects.filter(esp_message_id=message_id).first()
         if message is None:
             return  # not ours (Oscar's own mail, another app's), or from before the app
         user_agent = event.user_agent or ""

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ..contacts import record_engagement, say_no
 from ..models import Contact, Message, MessageEvent
+from ..storable import USER_AGENT_LENGTH, storable_text
 
 SAYS_NO = {
     MessageEvent.Kind.BOUNCED: Contact.Status.BOUNCED,
@@ -23,13 +24,12 @@ def record_event(message, kind, *, source, url="", user_agent="", is_machine=Fal
     bounce, a complaint or an ESP unsubscribe stops marketing to the contact at once.
     """
     at = at or timezone.now()
-    url, user_agent, description = (_printable(text) for text in (url, user_agent, description))
     try:
         with transaction.atomic():
             event = MessageEvent.objects.create(
-                message=message, contact_id=message.contact_id, kind=kind, source=source, url=url[:2000],
-                user_agent=user_agent[:300], is_machine=is_machine, description=description[:300],
-                created_at=at,
+                message=message, contact_id=message.contact_id, kind=kind, source=source,
+                url=storable_text(url, 2000), user_agent=storable_text(user_agent, USER_AGENT_LENGTH),
+                is_machine=is_machine, description=storable_text(description, 300), created_at=at,
             )
     except IntegrityError:
         event = None
@@ -40,11 +40,6 @@ def record_event(message, kind, *, source, url="", user_agent="", is_machine=Fal
         contact = Contact.objects.get(pk=message.contact_id)
         say_no(contact, SAYS_NO[kind], source=f"ESP: {event.get_kind_display().lower()} ({message.to_email})")
     return event
-
-
-def _printable(text):
-    """Text as a database keeps it: PostgreSQL refuses NUL characters."""
-    return (text or "").replace("\x00", "")
 
 
 def _count_engagement(message, kind, at):

@@ -19,6 +19,7 @@ from ..optin import confirm_opt_in, marketing_wording
 from ..preferences import MarketingPreferencesForm
 from ..privacy import erase_contact, export_contact
 from ..site_url import site_url
+from ..storable import user_agent_of
 from .language import in_language_of
 from .machines import is_machine
 from .tokens import (
@@ -53,7 +54,7 @@ def _form(contact, data=None):
 def _visited(request, contact):
     """Visiting the page is engagement (the contact reads our mail and answers), unless a link
     scanner fetched it."""
-    if not is_machine(request.headers.get("User-Agent", ""), None, timezone.now(), request.method):
+    if not is_machine(user_agent_of(request), None, timezone.now(), request.method):
         record_engagement(contact.pk)
 
 
