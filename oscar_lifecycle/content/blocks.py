@@ -48,7 +48,7 @@ def is_per_contact(child):
 
 
 class MergeTagMixin:
-    """Refuse, at save, merge tags outside the whitelist."""
+    """Refuse, at save, merge tags outside the whitelist and braces outside a whole tag."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -300,6 +300,11 @@ class RatingBlock(PerContactMixin, blocks.StructBlock):
     question = HeadingBlock(label=_("question"), default=_("How was your order?"))
     low_label = blocks.CharBlock(label=_("label under the lowest rating (1)"), default=_("Disappointed"))
     high_label = blocks.CharBlock(label=_("label under the highest rating (5)"), default=_("Delighted"))
+
+    def clean(self, value):
+        value = super().clean(value)
+        validate_fields(value, {"low_label": validate_merge_tags, "high_label": validate_merge_tags})
+        return value
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
