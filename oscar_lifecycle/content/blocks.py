@@ -171,7 +171,8 @@ class TwoColumnsBlock(blocks.StructBlock):
 
 
 class ProductGridBlock(PerContactMixin, blocks.StructBlock):
-    """Products from a source, in a grid; nothing at all when the source has none."""
+    """Products from a source, in a grid; nothing at all when a dynamic source has none. The
+    editor's chosen products all gone, the email is not sent (ContentUnavailable)."""
 
     class Source(models.TextChoices):
         FIXED = "fixed", _("The products chosen below")
@@ -224,7 +225,10 @@ class ProductGridBlock(PerContactMixin, blocks.StructBlock):
         """Dynamic sources leave out what is out of stock and what the contact bought."""
         source, limit, purchases = value["source"], value["max_products"], context.get("purchases")
         if source == self.Source.FIXED:
-            return fixed_products(value["products"], limit)
+            shown = fixed_products(value["products"], limit)
+            if not shown:
+                raise ContentUnavailable("the products chosen for this email were deleted or withdrawn from the shop")
+            return shown
         if source == self.Source.BASKET:
             require(context, "basket")
             return basket_products(context.get("basket"), limit, purchases)
