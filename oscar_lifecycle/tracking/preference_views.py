@@ -61,16 +61,19 @@ def _visited(request, contact):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def preferences_view(request, token):
+    """The contact's preferences. A POST the form refuses changes nothing, not even the contact's
+    last engagement: only a visit (GET) or saved choices count as the contact answering."""
     contact = _contact(token, contact_id_from_preferences_token)
     with in_language_of(contact):
-        _visited(request, contact)
         if request.method == "POST":
             form = _form(contact, request.POST)
             if form.is_valid():
+                _visited(request, contact)
                 form.save(request=request, source=_("preferences page"))
                 contact.refresh_from_db()
                 return _preferences_page(request, contact, _form(contact), saved=True)
             return _preferences_page(request, contact, form)
+        _visited(request, contact)
         return _preferences_page(request, contact, _form(contact))
 
 
