@@ -15,6 +15,7 @@ from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
+from django.core.checks import run_checks
 from django.urls import reverse
 
 from oscar_lifecycle.engine.runner import run_lifecycle
@@ -443,3 +444,26 @@ def test_a_webhook_call_without_the_shared_secret_is_refused_and_changes_nothing
     assert not MessageEvent.objects.exists()
     assert not ConsentEvent.objects.exists()
     assert Contact.objects.get(email=SHOPPER).status == Contact.Status.ACTIVE
+
+
+def routing_warnings():
+    return [message for message in run_checks() if message.id == "oscar_lifecycle.W008"]
+
+
+@pytest.mark.parametrize("backend", ["anymail.backends.sendgrid.EmailBackend",
+                                     "anymail.backends.amazon_ses.EmailBackend"])
+def test_a_shop_whose_urls_leave_out_anymails_webhooks_is_warned(backend, settings):
+    settings.EMAIL_BACKEND = backend
+    assert routing_warnings() == [], "the sandbox routes anymail's webhooks"
+    settings.ROOT_URLCONF = "tests.urls_without_anymail"
+    for no_webhooks in ["anymail.backends.test.EmailBackend", "django.core.mail.backends.smtp.EmailBackend"]:
+        settings.EMAIL_BACKEND = no_webhooks
+        assert routing_warnings() == [], f"{no_webhooks} gets no ESP events: nothing to route"
+
+    settings.EMAIL_BACKEND = backend
+    [warning] = routing_warnings()
+
+    esp = backend.split(".")[2]
+    assert f"no 'anymail:{esp}_tracking_webhook'" in warning.msg
+    assert "bounces and complaints from your ESP have nowhere to arrive" in warning.msg
+    assert 'path("anymail/", include("anymail.urls"))' in warning.hint
