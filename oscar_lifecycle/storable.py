@@ -22,9 +22,9 @@ def storable_text(text, max_length=None):
 
 
 def storable_ip_address(value):
-    """``value`` when it is an IPv4 or IPv6 address, else None (a proxy's ``unknown`` or list of
-    addresses, a forged header copied into REMOTE_ADDR, an IPv6 address with a zone such as
-    ``fe80::1%eth0``, which PostgreSQL's ``inet`` refuses)."""
+    """The IPv4 or IPv6 address ``value`` holds, written as Python writes it; None for anything
+    else (a proxy's ``unknown`` or list of addresses, a forged header copied into REMOTE_ADDR, an
+    IPv6 address with a zone such as ``fe80::1%eth0``), which PostgreSQL's ``inet`` refuses."""
     try:
         address = ipaddress.ip_address(storable_text(value).strip())
     except ValueError:
