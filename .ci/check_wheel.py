@@ -19,8 +19,14 @@ with tempfile.TemporaryDirectory() as wheel_dir:
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheel_dir, "."], check=True
     )
     [wheel] = Path(wheel_dir).glob("oscar_lifecycle-*.whl")
-    shipped = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+        # setuptools puts it in .dist-info/ or, from metadata 2.4 on, in .dist-info/licenses/
+        licenses = [archive.read(name).decode() for name in shipped
+                    if ".dist-info/" in name and name.endswith("/LICENSE")]
 missing = [name for name in REQUIRED if name not in shipped]
+if not any(license_text.startswith("BSD 3-Clause License") for license_text in licenses):
+    missing.append("the BSD-3-Clause LICENSE in the .dist-info")
 stray = sorted({name.split("/")[0] for name in shipped if not name.startswith("oscar_lifecycle")})
 if missing or stray:
     sys.exit(f"The wheel misses {missing} or ships stray top-level folders {stray}")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contacts import contact_for
+from .exceptions import InvalidContactEmail
 from .preferences import MarketingPreferencesForm
 
 
@@ -30,7 +31,14 @@ class BirthDateForm(forms.Form):
 
 @login_required
 def account_preferences_view(request):
-    contact = contact_for(request.user.email, user=request.user)
+    """The shopper's birth date and marketing preferences; a page asking for an address when their
+    account has none we could write to (no email is sent, so there is nothing to choose)."""
+    try:
+        contact = contact_for(request.user.email, user=request.user)
+    except InvalidContactEmail:
+        return render(request, "oscar_lifecycle/account/no_address.html", {
+            "page_title": _("Email preferences"), "active_tab": "lifecycle",
+        })
     data = request.POST if request.method == "POST" else None
     birth_date_form = BirthDateForm(data, initial={"birth_date": contact.birth_date})
     marketing_form = MarketingPreferencesForm(data, contact=contact, may_say_yes=True)

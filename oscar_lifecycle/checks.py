@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.urls import NoReverseMatch, reverse
 
 from .conf import lifecycle_setting
 from .exceptions import LifecycleConfigurationError
@@ -119,6 +120,40 @@ def check_webhook_secret(app_configs, **kwargs):
                 "cannot reach oscar_lifecycle.",
                 hint='Set ANYMAIL["WEBHOOK_SECRET"] = "user:password" and give the ESP that URL.',
                 id="oscar_lifecycle.W003",
+            )
+        ]
+    return []
+
+
+def _tracking_webhook_name(email_backend):
+    """anymail's URL name of the tracking webhook of ``email_backend``
+    (``anymail.backends.<esp>.EmailBackend``); None when it has none (anymail's test backend)
+    or is no anymail backend."""
+    if not email_backend.startswith("anymail.backends."):
+        return None
+    from anymail import urls as anymail_urls
+
+    name = f"{email_backend.split('.')[2]}_tracking_webhook"
+    return name if name in {pattern.name for pattern in anymail_urls.urlpatterns} else None
+
+
+@register(Tags.urls)
+def check_tracking_webhook_routed(app_configs, **kwargs):
+    """Bounces and complaints arrive through anymail's tracking webhook: its URL must be routed."""
+    name = _tracking_webhook_name(settings.EMAIL_BACKEND)
+    if name is None:
+        return []
+    try:
+        reverse(f"anymail:{name}")
+    except NoReverseMatch:
+        return [
+            Warning(
+                f"anymail's webhooks are not in your URLs (no 'anymail:{name}'): bounces and "
+                "complaints from your ESP have nowhere to arrive, and lifecycle mail keeps going to "
+                "dead addresses and to people who marked it as spam.",
+                hint='Add path("anymail/", include("anymail.urls")) to your urls.py and give your ESP '
+                     "the tracking webhook URL (see anymail's documentation of your ESP).",
+                id="oscar_lifecycle.W008",
             )
         ]
     return []

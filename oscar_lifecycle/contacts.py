@@ -9,6 +9,7 @@ from django.utils import timezone
 from .exceptions import InvalidContactEmail
 from .models import ConsentEvent, Contact
 from .signals import consent_withdrawn
+from .storable import ip_address_of, user_agent_of
 from .suppression import (
     SAYS_NO,
     STATUS_STRENGTH,
@@ -133,11 +134,11 @@ def record_engagement(contact_id, at=None):
 
 
 def request_proof(request):
-    """What a request proves of who changed consent: its IP address and browser."""
+    """What a request proves of who changed consent: its IP address (None when REMOTE_ADDR holds
+    no address) and browser, as the database keeps them."""
     if request is None:
         return {}
-    return {"ip_address": request.META.get("REMOTE_ADDR") or None,
-            "user_agent": request.headers.get("User-Agent", "")[:300]}
+    return {"ip_address": ip_address_of(request), "user_agent": user_agent_of(request)}
 
 
 def record_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording="",

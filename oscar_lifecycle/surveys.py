@@ -4,23 +4,28 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .conf import lifecycle_setting
 from .contacts import record_engagement
 from .models import SurveyResponse
 from .signals import low_rating_received
+from .storable import storable_text
 
 logger = logging.getLogger(__name__)
+COMMENT_LENGTH = 2000
 
 
 def record_rating(contact, enrollment, order, rating, comment=""):
     """Store ``rating`` (1-5) of ``order`` by ``contact``; return (the response, whether it changed).
 
-    The same rating again changes nothing and alerts nobody twice. A rating at or below
-    LOW_RATING sends ``low_rating_received`` and emails SERVICE_EMAIL.
+    The same rating again changes nothing. The first rating of the order at or below LOW_RATING
+    sends ``low_rating_received`` and emails SERVICE_EMAIL; later changes, back and forth, alert
+    nobody again (one rating link would otherwise mail the shop as often as it is posted). ``comment`` is the
+    contact's own text: it is kept as the database can store it, up to COMMENT_LENGTH characters.
     """
+    comment = storable_text(comment, COMMENT_LENGTH)
     response = SurveyResponse.objects.filter(contact=contact, order=order).first()
     if response is not None and response.rating == rating and (not comment or comment == response.comment):
         return response, False
@@ -30,11 +35,24 @@ def record_rating(contact, enrollment, order, rating, comment=""):
     response.comment = comment or response.comment
     response.enrollment = enrollment
     response.journey_id = enrollment.journey_id if enrollment is not None else None
-    response.save()
+    if response.pk is None:
+        response.save()
+    else:  # never alerted_at: another request may have just set it
+        response.save(update_fields=["rating", "comment", "enrollment", "journey", "updated_at"])
     record_engagement(contact.pk)
-    if rating <= lifecycle_setting("LOW_RATING"):
+    if rating <= lifecycle_setting("LOW_RATING") and _first_alert(response):
         _alert_shop(response)
     return response, True
+
+
+def _first_alert(response):
+    """Whether the shop is yet to hear about ``response``'s order; marks it heard. A conditional
+    UPDATE, so two requests at once alert once."""
+    alerted_at = timezone.now()
+    if not SurveyResponse.objects.filter(pk=response.pk, alerted_at__isnull=True).update(alerted_at=alerted_at):
+        return False
+    response.alerted_at = alerted_at
+    return True
 
 
 def _alert_shop(response):

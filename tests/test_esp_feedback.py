@@ -9,11 +9,13 @@ tests/test_postmark_webhooks.py), with the message id of an email our dispatcher
 
 import base64
 import json
+import logging
 from datetime import timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
+from django.core.checks import run_checks
 from django.urls import reverse
 
 from oscar_lifecycle.engine.runner import run_lifecycle
@@ -358,25 +360,32 @@ def test_a_replayed_open_or_click_is_counted_once(engagement, shopper, client):
     assert message.open_count + message.click_count == 1
 
 
-def test_a_complaint_with_a_nul_byte_in_its_details_is_still_a_complaint(shopper, client):
+# PostgreSQL refuses a NUL character; no database takes an unpaired surrogate (JSON's "\ud800").
+@pytest.mark.parametrize("stray", ["\x00", "\ud800"], ids=["NUL", "surrogate"])
+def test_a_complaint_with_a_character_no_database_keeps_in_its_details_is_still_a_complaint(stray, shopper, client):
     at = an_hour_after(shopper)
     with time_machine.travel(at, tick=False):
-        response = postmark("SpamComplaint")(client, shopper, at, Details="Complaint from\x00 a feedback loop")
+        response = postmark("SpamComplaint")(client, shopper, at, Details=f"Complaint from{stray} a feedback loop",
+                                             UserAgent=f"Mail{stray}Client/1.0")
 
     assert response.status_code == 200
     assert Contact.objects.get(email=SHOPPER).status == Contact.Status.COMPLAINED
 
 
+# anymail's own test id (Oscar's order confirmation, another app's mail, mail from before the app),
+# and one no database could hold (PostgreSQL refuses a NUL even in a query).
+@pytest.mark.parametrize("message_id", ["2706ee8a-737c-4285-b032-ccd317af53ed", "2706ee8a\x00"], ids=["other", "NUL"])
 @pytest.mark.parametrize("complaint, names_the_message", [
     (sendgrid("spamreport"), "anymail_id"), (postmark("SpamComplaint"), "MessageID"),
 ], ids=["SendGrid", "Postmark"])
-def test_an_event_about_a_message_we_did_not_send_is_ignored(complaint, names_the_message, shopper, client):
+def test_an_event_about_a_message_we_did_not_send_is_ignored(complaint, names_the_message, message_id, shopper, client,
+                                                             caplog):
     at = an_hour_after(shopper)
-    with time_machine.travel(at, tick=False):
-        # anymail's own test id: Oscar's order confirmation, another app's mail, mail from before the app
-        response = complaint(client, shopper, at, **{names_the_message: "2706ee8a-737c-4285-b032-ccd317af53ed"})
+    with time_machine.travel(at, tick=False), caplog.at_level(logging.ERROR, logger="oscar_lifecycle"):
+        response = complaint(client, shopper, at, **{names_the_message: message_id})
 
     assert response.status_code == 200
+    assert not caplog.records, caplog.text
     assert not MessageEvent.objects.exists()
     assert not ConsentEvent.objects.exists()
     assert Contact.objects.get(email=SHOPPER).status == Contact.Status.ACTIVE
@@ -410,3 +419,26 @@ def test_a_webhook_call_without_the_shared_secret_is_refused_and_changes_nothing
     assert not MessageEvent.objects.exists()
     assert not ConsentEvent.objects.exists()
     assert Contact.objects.get(email=SHOPPER).status == Contact.Status.ACTIVE
+
+
+def routing_warnings():
+    return [message for message in run_checks() if message.id == "oscar_lifecycle.W008"]
+
+
+@pytest.mark.parametrize("backend", ["anymail.backends.sendgrid.EmailBackend",
+                                     "anymail.backends.amazon_ses.EmailBackend"])
+def test_a_shop_whose_urls_leave_out_anymails_webhooks_is_warned(backend, settings):
+    settings.EMAIL_BACKEND = backend
+    assert routing_warnings() == [], "the sandbox routes anymail's webhooks"
+    settings.ROOT_URLCONF = "tests.urls_without_anymail"
+    for no_webhooks in ["anymail.backends.test.EmailBackend", "django.core.mail.backends.smtp.EmailBackend"]:
+        settings.EMAIL_BACKEND = no_webhooks
+        assert routing_warnings() == [], f"{no_webhooks} gets no ESP events: nothing to route"
+
+    settings.EMAIL_BACKEND = backend
+    [warning] = routing_warnings()
+
+    esp = backend.split(".")[2]
+    assert f"no 'anymail:{esp}_tracking_webhook'" in warning.msg
+    assert "bounces and complaints from your ESP have nowhere to arrive" in warning.msg
+    assert 'path("anymail/", include("anymail.urls"))' in warning.hint

@@ -45,5 +45,5 @@ def test_a_value_that_looks_like_a_tag_is_not_rendered_again():
 
 @pytest.mark.parametrize("text", ["Hi {{ first_name", "Hi {{ first_name }}, and {{ last_name", "Sale {% if"])
 def test_a_tag_left_open_is_refused(text):
-    with pytest.raises(ValidationError, match="is not a merge tag|are not merge tags"):
+    with pytest.raises(ValidationError, match="has a brace outside a merge tag"):
         validate_merge_tags(text)

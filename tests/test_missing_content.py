@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
 
 
-def grid(source):
-    return ("product_grid", {"heading": "", "source": source, "products": [], "category": None,
+def grid(source, products=()):
+    return ("product_grid", {"heading": "", "source": source, "products": list(products), "category": None,
                              "max_products": 3, "columns": "3"})
 
 
@@ -110,3 +110,26 @@ def test_a_journey_that_was_never_about_an_order_sends_its_grid_as_it_can(shelf,
     assert [email.subject for email in outbox] == ["Welcome"], (
         "nothing was deleted: a registration journey has no order to lose"
     )
+
+
+
+def test_a_grid_of_chosen_products_shows_those_left_and_is_not_sent_when_none_is(shelf, outbox):
+    create_journey("New in", steps=[
+        {"delay_hours": 0, "subject": "New in", "body": [text("<p>Just arrived:</p>"), grid("fixed", shelf[:2])]},
+        {"delay_hours": 1, "subject": "Any questions?", "body": [text("<p>Write to us.</p>")]},
+    ])
+    enroll("registration", contact_for("first@example.com"))
+    shelf[0].delete()
+    dispatch_due()
+    [email] = outbox
+    assert shelf[1].title in email.alternatives[0][0], "the chosen products left are shown"
+
+    enroll("registration", contact_for("second@example.com"))
+    shelf[1].delete()
+    dispatch_due()
+
+    assert len(outbox) == 1
+    skipped = Message.objects.get(contact__email="second@example.com")
+    assert (skipped.subject, skipped.status) == ("New in", Message.Status.SKIPPED)
+    assert skipped.reason == "not sent: the products chosen for this email were deleted or withdrawn from the shop"
+    assert Enrollment.objects.get(contact=skipped.contact).next_step.subject == "Any questions?"

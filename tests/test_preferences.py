@@ -8,6 +8,7 @@ from datetime import timedelta
 import time_machine
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +40,7 @@ def test_the_page_names_the_shop_links_back_and_counts_as_engagement(first_email
     assert Contact.objects.get().last_engagement_at is None, "a link scanner's visit is no engagement"
     page = client.get(link(first_email, "preferences"), HTTP_USER_AGENT=BROWSER).content.decode()
     assert "Your emails from Lifecycle Sandbox" in page and 'href="https://shop.test/"' in page
+    assert "<title>Your emails from Lifecycle Sandbox</title>" in page
     assert 'name="marketing"' in page and 'value="offers"' in page and 'value="monthly"' in page
     assert Contact.objects.get().last_engagement_at is not None
 
@@ -80,6 +82,35 @@ def test_the_logged_in_account_page_may_say_yes_again(client):
     contact.refresh_from_db()
     assert (contact.consent, contact.status) == (Contact.Consent.GRANTED, Contact.Status.ACTIVE)
     assert [event.source for event in contact.consent_events.all()] == ["account preferences"] * 2
+
+
+@pytest.mark.parametrize("address", ["", "not-an-address"])
+def test_an_account_without_an_address_we_can_write_to_is_asked_for_one(address, client):
+    client.force_login(get_user_model().objects.create_user(username="nomail", email=address, password="pw"))
+
+    response = client.get(reverse("oscar_lifecycle:account"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your account has no email address we can write to" in page
+    assert f'href="{reverse("customer:profile-update")}"' in page
+    assert not Contact.objects.exists()
+
+
+def test_a_preferences_post_the_form_refuses_changes_nothing_not_even_engagement(first_email, client):
+    path = link(first_email, "preferences")
+    before = Contact.objects.values().get()
+
+    response = client.post(path, {"frequency": "every other blue moon", "topics": ALL_TOPICS},
+                           HTTP_USER_AGENT=BROWSER)
+
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert Contact.objects.values().get() == before, "last engagement included"
+    assert not Contact.objects.get().consent_events.exists()
+
+    client.post(path, {"marketing": "on", "frequency": "monthly", "topics": ALL_TOPICS}, HTTP_USER_AGENT=BROWSER)
+    contact = Contact.objects.get()
+    assert contact.frequency == Contact.Frequency.MONTHLY and contact.last_engagement_at is not None
 
 
 def test_the_unsubscribe_link_offers_the_preferences_and_one_click_stops_everything_once(first_email, client):

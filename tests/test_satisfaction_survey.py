@@ -103,6 +103,28 @@ def test_a_low_rating_is_stored_and_alerts_the_shop(delivered_order, outbox, cli
     assert SurveyResponse.objects.count() == 1
 
 
+def test_a_rating_changed_back_and_forth_alerts_the_shop_once(delivered_order, outbox, client_class, settings):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SERVICE_EMAIL": "care@shop.test"}
+    alerts = []
+    low_rating_received.connect(lambda response, **kwargs: alerts.append(response.rating), weak=False,
+                                dispatch_uid="test-low-rating-once")
+    a_day_later()
+    one, two, _three, _four, five = (path_of(url) for url in rating_links(outbox[0]))
+    browser = client_class()
+
+    for number in range(50):
+        assert browser.post(one if number % 2 == 0 else two).status_code == 200
+    browser.post(five)
+    browser.post(one, {"comment": "Still crushed."})
+    low_rating_received.disconnect(dispatch_uid="test-low-rating-once")
+
+    alert = [email for email in mail.outbox if email.to == ["care@shop.test"]]
+    assert [email.subject for email in alert] == [f"Low rating: order {delivered_order.number} rated 1/5"]
+    assert alerts == [1]
+    response = SurveyResponse.objects.get()
+    assert (response.rating, response.comment) == (1, "Still crushed."), "the latest answer is kept"
+
+
 def test_a_high_rating_invites_a_review_of_what_was_bought(delivered_order, outbox, client_class):
     a_day_later()
     page = client_class().post(path_of(rating_links(outbox[0])[4]))

@@ -48,7 +48,7 @@ def is_per_contact(child):
 
 
 class MergeTagMixin:
-    """Refuse, at save, merge tags outside the whitelist."""
+    """Refuse, at save, merge tags outside the whitelist and braces outside a whole tag."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -171,7 +171,8 @@ class TwoColumnsBlock(blocks.StructBlock):
 
 
 class ProductGridBlock(PerContactMixin, blocks.StructBlock):
-    """Products from a source, in a grid; nothing at all when the source has none."""
+    """Products from a source, in a grid; nothing at all when a dynamic source has none. The
+    editor's chosen products all gone, the email is not sent (ContentUnavailable)."""
 
     class Source(models.TextChoices):
         FIXED = "fixed", _("The products chosen below")
@@ -224,7 +225,10 @@ class ProductGridBlock(PerContactMixin, blocks.StructBlock):
         """Dynamic sources leave out what is out of stock and what the contact bought."""
         source, limit, purchases = value["source"], value["max_products"], context.get("purchases")
         if source == self.Source.FIXED:
-            return fixed_products(value["products"], limit)
+            shown = fixed_products(value["products"], limit)
+            if not shown:
+                raise ContentUnavailable("the products chosen for this email were deleted or withdrawn from the shop")
+            return shown
         if source == self.Source.BASKET:
             require(context, "basket")
             return basket_products(context.get("basket"), limit, purchases)
@@ -300,6 +304,11 @@ class RatingBlock(PerContactMixin, blocks.StructBlock):
     question = HeadingBlock(label=_("question"), default=_("How was your order?"))
     low_label = blocks.CharBlock(label=_("label under the lowest rating (1)"), default=_("Disappointed"))
     high_label = blocks.CharBlock(label=_("label under the highest rating (5)"), default=_("Delighted"))
+
+    def clean(self, value):
+        value = super().clean(value)
+        validate_fields(value, {"low_label": validate_merge_tags, "high_label": validate_merge_tags})
+        return value
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -1,14 +1,16 @@
 """Merge tags: the small, whitelisted personalization syntax editors may type.
 
 ``{{ first_name }}`` and ``{{ first_name|default:"there" }}`` are the whole
-grammar. Anything else between ``{{ }}`` or ``{% %}`` is refused when the
-editor saves, with a message naming the tag; values are escaped when rendered.
+grammar. Anything else between ``{{ }}`` or ``{% %}``, and any brace outside a
+whole tag, is refused when the editor saves, with a message naming the text;
+values are escaped when rendered.
 """
 
 import html
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 
 MERGE_TAGS = (
@@ -24,6 +26,7 @@ MERGE_TAGS = (
 
 TAG_PATTERN = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)
 TAG_BODY_PATTERN = re.compile(r'^\s*([a-z_]+)\s*(?:\|\s*default\s*:\s*"([^"{}]*)"\s*)?$')
+ALLOWED_SHOWN = ", ".join("{{ %s }}" % name for name in MERGE_TAGS)
 
 
 def _parse(tag_body):
@@ -34,36 +37,81 @@ def _parse(tag_body):
     return match.group(1), match.group(2) or ""
 
 
-UNCLOSED_PATTERN = re.compile(r"\{[{%][^}]*$")
+# A stretch of text that braces open or close: a tag whole or broken (``{{ first_name }``,
+# ``{first_name}}``, ``{{ first_name }}}``), a tag left open, or a lone brace.
+BRACED_PATTERN = re.compile(r"\{+[^{}]*\}+|\{+[^{}]*|\}+")
+SHOWN_LENGTH = 60
+
+
+def _braced_stretches(text):
+    """Each stretch of ``text`` whose braced pieces touch one another, as typed, with its pieces:
+    ``{{ first_name }}{`` is one stretch of two pieces, ``{{ first_name }} {{ last_name }}`` two."""
+    stretches = []
+    for match in BRACED_PATTERN.finditer(text):
+        if stretches and stretches[-1][1] == match.start():
+            start, _end, pieces = stretches[-1]
+            stretches[-1] = (start, match.end(), [*pieces, match.group(0)])
+        else:
+            stretches.append((match.start(), match.end(), [match.group(0)]))
+    return [(text[start:end], pieces) for start, end, pieces in stretches]
+
+
+def _is_whole_tag(piece):
+    """Whether ``piece`` is one ``{{ ... }}`` or ``{% ... %}``, with no more braces than that."""
+    match = TAG_PATTERN.fullmatch(piece)
+    return match is not None and "{" not in piece[2:-2] and "}" not in piece[2:-2]
+
+
+def _shown(typed):
+    """``typed`` as the editor sees it in their text (rich text is HTML), cut when long."""
+    shown = html.unescape(strip_tags(typed))
+    return shown if len(shown) <= SHOWN_LENGTH else shown[:SHOWN_LENGTH] + "…"
 
 
 def invalid_tags(text):
-    """Return the tags in ``text`` that are outside the whitelist, as typed, and a tag left
-    open (``Hi {{ first_name``), which would otherwise reach customers as it is."""
-    refused = []
-    for match in TAG_PATTERN.finditer(text or ""):
-        if match.group(2) is not None or _parse(match.group(1)) is None:
-            refused.append(match.group(0))
-    leftover = TAG_PATTERN.sub("", html.unescape(text or ""))
-    refused += [match.group(0) for match in UNCLOSED_PATTERN.finditer(leftover)]
-    return refused
+    """(tags outside the whitelist, broken tags and stray braces) in ``text``, each as typed.
+
+    Braces belong to merge tags: one that is not part of a whole ``{{ ... }}`` or ``{% ... %}``
+    (``Hi {{ first_name }``, ``{first_name}}``, ``{{ first_name }}}``, a tag left open, even
+    ``use code {SAVE}``) is refused, because it would reach customers as it is.
+    """
+    unknown, broken = [], []
+    for typed, pieces in _braced_stretches(text or ""):
+        if not all(_is_whole_tag(piece) for piece in pieces):
+            broken.append(_shown(typed))
+            continue
+        unknown += [piece for piece in pieces if piece.startswith("{%") or _parse(piece[2:-2]) is None]
+    return unknown, broken
 
 
 def validate_merge_tags(text):
-    refused = invalid_tags(text)
-    if refused:
-        raise ValidationError(
+    """Refuse ``text`` naming each tag outside the whitelist and each stray brace, as typed."""
+    unknown, broken = invalid_tags(text)
+    errors = []
+    if unknown:
+        errors.append(ValidationError(
             ngettext(
                 '%(tags)s is not a merge tag. Use one of: %(allowed)s, optionally with |default:"text".',
                 '%(tags)s are not merge tags. Use one of: %(allowed)s, optionally with |default:"text".',
-                len(refused),
+                len(unknown),
             ),
             code="invalid_merge_tag",
-            params={
-                "tags": ", ".join(refused),
-                "allowed": ", ".join("{{ %s }}" % name for name in MERGE_TAGS),
-            },
-        )
+            params={"tags": ", ".join(unknown), "allowed": ALLOWED_SHOWN},
+        ))
+    if broken:
+        errors.append(ValidationError(
+            ngettext(
+                "%(texts)s has a brace outside a merge tag. Braces are kept for merge tags: write the "
+                "whole tag, such as {{ first_name }}, or remove the brace.",
+                "%(texts)s have braces outside merge tags. Braces are kept for merge tags: write the "
+                "whole tag, such as {{ first_name }}, or remove the brace.",
+                len(broken),
+            ),
+            code="broken_merge_tag",
+            params={"texts": ", ".join(broken)},
+        ))
+    if errors:
+        raise ValidationError(errors)
 
 
 def replace_merge_tags(text, replacement):

@@ -10,7 +10,8 @@ from .journeys import Journey
 class SurveyResponse(models.Model):
     """A contact's 1-5 rating of an order, given with one click from a satisfaction email.
 
-    One per contact and order: clicking another rating changes it.
+    One per contact and order: clicking another rating changes it. The shop is alerted about
+    the first low rating only (``alerted_at``), however often the contact changes it after.
     """
 
     contact = models.ForeignKey(
@@ -31,6 +32,10 @@ class SurveyResponse(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("answered at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    alerted_at = models.DateTimeField(
+        _("shop alerted at"), null=True, blank=True, editable=False,
+        help_text=_("When the shop was told about a low rating of this order (once per order)."),
+    )
 
     class Meta:
         verbose_name = _("satisfaction rating")

@@ -13,6 +13,7 @@ from anymail.signals import EventType, RejectReason
 from ..conf import lifecycle_setting
 from ..engine.held import Resolution, resolve
 from ..models import Message, MessageEvent
+from ..storable import storable_text
 from ..tracking.bounces import bounce_kind
 from ..tracking.events import record_event
 from ..tracking.machines import is_machine
@@ -52,8 +53,9 @@ def message_of(event):
     """Our Message the event is about: by the ESP's message id, else by the id we sent in the
     email's metadata (the only link to a message whose send's answer was lost), when the event's
     recipient is that message's."""
-    if event.message_id:
-        message = Message.objects.filter(esp_message_id=str(event.message_id)).first()
+    message_id = str(event.message_id or "")
+    if message_id and storable_text(message_id) == message_id:  # PostgreSQL refuses to look up a NUL
+        message = Message.objects.filter(esp_message_id=message_id).first()
         if message is not None:
             return message
     metadata = event.metadata if isinstance(event.metadata, dict) else {}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ..conf import lifecycle_setting
 from ..contacts import record_engagement, say_no
 from ..models import Contact, Message, MessageEvent
+from ..storable import USER_AGENT_LENGTH, storable_text
 
 SAYS_NO = {
     MessageEvent.Kind.BOUNCED: Contact.Status.BOUNCED,
@@ -27,13 +28,12 @@ def record_event(message, kind, *, source, url="", user_agent="", is_machine=Fal
     soft bounce that makes SOFT_BOUNCE_LIMIT of them in a row (``soft_bounces_in_a_row``).
     """
     at = at or timezone.now()
-    url, user_agent, description = (_printable(text) for text in (url, user_agent, description))
     try:
         with transaction.atomic():
             event = MessageEvent.objects.create(
-                message=message, contact_id=message.contact_id, kind=kind, source=source, url=url[:2000],
-                user_agent=user_agent[:300], is_machine=is_machine, description=description[:300],
-                created_at=at,
+                message=message, contact_id=message.contact_id, kind=kind, source=source,
+                url=storable_text(url, 2000), user_agent=storable_text(user_agent, USER_AGENT_LENGTH),
+                is_machine=is_machine, description=storable_text(description, 300), created_at=at,
             )
     except IntegrityError:
         event = None
@@ -62,11 +62,6 @@ def soft_bounces_in_a_row(contact_id, at):
     if last_reached is not None and last_reached > since:
         since = last_reached
     return events.filter(kind=MessageEvent.Kind.SOFT_BOUNCED, created_at__gt=since).count()
-
-
-def _printable(text):
-    """Text as a database keeps it: PostgreSQL refuses NUL characters."""
-    return (text or "").replace("\x00", "")
 
 
 def _count_engagement(message, kind, at):

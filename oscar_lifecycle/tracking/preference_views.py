@@ -20,6 +20,7 @@ from ..preferences import LASTING_NO_REASONS, MarketingPreferencesForm
 from ..privacy import erase_contact, export_contact
 from ..site_url import site_url
 from ..suppression import lasting_no
+from ..storable import user_agent_of
 from .language import in_language_of
 from .machines import is_machine
 from .tokens import (
@@ -54,23 +55,26 @@ def _form(contact, data=None):
 def _visited(request, contact):
     """Visiting the page is engagement (the contact reads our mail and answers), unless a link
     scanner fetched it."""
-    if not is_machine(request.headers.get("User-Agent", ""), None, timezone.now(), request.method):
+    if not is_machine(user_agent_of(request), None, timezone.now(), request.method):
         record_engagement(contact.pk)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def preferences_view(request, token):
+    """The contact's preferences. A POST the form refuses changes nothing, not even the contact's
+    last engagement: only a visit (GET) or saved choices count as the contact answering."""
     contact = _contact(token, contact_id_from_preferences_token)
     with in_language_of(contact):
-        _visited(request, contact)
         if request.method == "POST":
             form = _form(contact, request.POST)
             if form.is_valid():
+                _visited(request, contact)
                 form.save(request=request, source=_("preferences page"))
                 contact.refresh_from_db()
                 return _preferences_page(request, contact, _form(contact), saved=True)
             return _preferences_page(request, contact, form)
+        _visited(request, contact)
         return _preferences_page(request, contact, _form(contact))
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
 from ..models import Contact, Enrollment, Message, MessageEvent
+from ..storable import user_agent_of
 from ..surveys import record_rating
 from .events import record_event
 from .language import in_language_of
@@ -41,8 +42,7 @@ def rating_view(request, token, rating):
         if request.method == "GET":
             return render(request, "oscar_lifecycle/tracking/rate_confirm.html",
                           {"rating": rating, "order": order})
-        comment = request.POST.get("comment", "").replace("\x00", "")[:2000]
-        response, _changed = record_rating(contact, enrollment, order, rating, comment)
+        response, _changed = record_rating(contact, enrollment, order, rating, request.POST.get("comment", ""))
         products = []
         if rating >= HIGH_RATING and order is not None:
             products = [line.product for line in order.lines.select_related("product")
@@ -69,7 +69,7 @@ def click_view(request, token):
         raise Http404("Invalid link") from None
     message = get_object_or_404(Message, pk=message_id)
     now = timezone.now()
-    user_agent = request.headers.get("User-Agent", "")
+    user_agent = user_agent_of(request)
     record_event(message, MessageEvent.Kind.CLICKED, source=MessageEvent.Source.REDIRECT, url=url,
                  user_agent=user_agent, is_machine=is_machine(user_agent, message.sent_at, now, request.method))
     return HttpResponseRedirect(url)
@@ -84,7 +84,7 @@ def open_view(request, token):
         raise Http404("Invalid pixel") from None
     message = get_object_or_404(Message, pk=message_id)
     now = timezone.now()
-    user_agent = request.headers.get("User-Agent", "")
+    user_agent = user_agent_of(request)
     record_event(message, MessageEvent.Kind.OPENED, source=MessageEvent.Source.PIXEL, user_agent=user_agent,
                  is_machine=is_machine(user_agent, message.sent_at, now, request.method))
     response = HttpResponse(TRANSPARENT_GIF, content_type="image/gif")
