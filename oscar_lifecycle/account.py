@@ -1,5 +1,6 @@
 """The shopper's own page in their Oscar account: birth date, and their marketing preferences
-(logged in, they may also say yes again after saying no)."""
+(logged in, they may also say yes again after saying no), once the account has shown it owns the
+address: Oscar does not verify addresses, so anyone may register with a guest customer's."""
 
 from datetime import date
 
@@ -7,13 +8,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core import signing
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contacts import contact_for
 from .exceptions import InvalidContactEmail
+from .ownership import DATA_PURPOSE, confirm_address, contact_from_address_link, owns, request_address_proof
 from .preferences import MarketingPreferencesForm
+from .tracking.tokens import proof_url
 
 
 class BirthDateForm(forms.Form):
@@ -39,6 +44,8 @@ def account_preferences_view(request):
         return render(request, "oscar_lifecycle/account/no_address.html", {
             "page_title": _("Email preferences"), "active_tab": "lifecycle",
         })
+    if not owns(request.user, contact):
+        return _address_to_confirm(request, contact)
     data = request.POST if request.method == "POST" else None
     birth_date_form = BirthDateForm(data, initial={"birth_date": contact.birth_date})
     marketing_form = MarketingPreferencesForm(data, contact=contact, may_say_yes=True)
@@ -51,4 +58,38 @@ def account_preferences_view(request):
         return redirect("oscar_lifecycle:account")
     return render(request, "oscar_lifecycle/account/preferences.html", {
         "forms": [birth_date_form, marketing_form], "page_title": _("Email preferences"), "active_tab": "lifecycle",
+        "data_url": proof_url(contact, DATA_PURPOSE),
+    })
+
+
+def _address_to_confirm(request, contact):
+    """What we held about the address before the account existed (a guest's orders, birth date,
+    choices) stays hidden until the account's holder follows a link sent to the address."""
+    if request.method == "POST" and "send_link" in request.POST:
+        request_address_proof(contact)
+        messages.success(request, _("We have sent a link to %(email)s: follow it to manage its emails here.")
+                         % {"email": contact.email})
+        return redirect("oscar_lifecycle:account")
+    return render(request, "oscar_lifecycle/account/confirm_address.html", {
+        "email": contact.email, "page_title": _("Email preferences"), "active_tab": "lifecycle",
+    })
+
+
+@login_required
+def confirm_address_view(request, token):
+    """The link sent to the address: pressed while logged in to its account, it proves the
+    account's holder reads that mailbox (a GET only shows the button: mail scanners follow links)."""
+    try:
+        contact = contact_from_address_link(token)
+    except signing.BadSignature:
+        raise Http404("Invalid or expired link") from None
+    if contact.user_id != request.user.pk:
+        raise Http404("This link is for another account")
+    if request.method == "POST":
+        confirm_address(contact)
+        messages.success(request, _("Thank you: your address is confirmed."))
+        return redirect("oscar_lifecycle:account")
+    return render(request, "oscar_lifecycle/account/confirm_address.html", {
+        "email": contact.email, "page_title": _("Email preferences"), "active_tab": "lifecycle",
+        "confirming": True,
     })

@@ -72,6 +72,11 @@ DEFAULTS = {
         ("offers", _("Offers and gifts")),
         ("news", _("News from the shop")),
     ],
+    # How long a link sent to prove a person reads an address works (to see their data, erase it,
+    # or manage an address their account shares with an earlier guest), and how soon another
+    # such link may be sent to the same address.
+    "PROOF_LINK_MAX_AGE": timedelta(hours=24),
+    "PROOF_LINK_INTERVAL": timedelta(minutes=10),
     # Activities (what shoppers did) the runner turns into enrollments per transaction.
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.

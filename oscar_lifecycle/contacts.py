@@ -42,15 +42,17 @@ def _follow_new_address(user, normalized):
         return contact
     with transaction.atomic():
         owner_of_address = Contact.objects.select_for_update().filter(email=normalized).first()
+        # A confirmation was for an address and an account together: a change of either ends it.
         if owner_of_address is None:
             contact.email = normalized
-            contact.save(update_fields=["email"])
+            contact.address_confirmed_at = None
+            contact.save(update_fields=["email", "address_confirmed_at"])
             _apply_suppression(contact)
             return contact
-        contact.user = None
-        contact.save(update_fields=["user"])
-        owner_of_address.user = user
-        owner_of_address.save(update_fields=["user"])
+        contact.user, contact.address_confirmed_at = None, None
+        contact.save(update_fields=["user", "address_confirmed_at"])
+        owner_of_address.user, owner_of_address.address_confirmed_at = user, None
+        owner_of_address.save(update_fields=["user", "address_confirmed_at"])
         return owner_of_address
 
 

@@ -28,13 +28,14 @@ from .models import (
     PersonalVoucher,
     SurveyResponse,
 )
+from .models.contacts import ERASED_DOMAIN
 
 ERASED_REASON = "contact erased"
 
 
 def erased_email(contact: Contact) -> str:
     """The placeholder that replaces ``contact``'s address: unique, and undeliverable (RFC 2606)."""
-    return f"erased-{contact.pk}@erased.invalid"
+    return f"erased-{contact.pk}@{ERASED_DOMAIN}"
 
 
 def _json(value):

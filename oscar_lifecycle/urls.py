@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .account import account_preferences_view
+from .account import account_preferences_view, confirm_address_view
+from .ownership import ACCOUNT_PURPOSE, DATA_PURPOSE
 from .tracking.preference_views import (
     confirm_view,
-    erase_view,
-    export_view,
+    data_link_view,
+    my_data_view,
     preferences_view,
     unsubscribe_view,
 )
@@ -17,8 +18,9 @@ urlpatterns = [
     path("account/", account_preferences_view, name="account"),
     path("confirm/<str:token>/", confirm_view, name="confirm"),
     path("preferences/<str:token>/", preferences_view, name="preferences"),
-    path("preferences/<str:token>/my-data/", export_view, name="export"),
-    path("preferences/<str:token>/forget-me/", erase_view, name="erase"),
+    path("preferences/<str:token>/my-data/", data_link_view, name="data_link"),
+    path("my-data/<str:token>/", my_data_view, name=DATA_PURPOSE),
+    path("account/confirm/<str:token>/", confirm_address_view, name=ACCOUNT_PURPOSE),
     path("c/<str:token>/", click_view, name="click"),
     path("o/<str:token>", open_view, name="open"),
     path("rate/<str:token>/<int:rating>/", rating_view, name="rate"),

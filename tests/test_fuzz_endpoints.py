@@ -295,15 +295,15 @@ def test_only_the_contacts_own_link_unsubscribes_and_only_by_post(links, client,
         check_refusal(client, method, path, body)
 
 
-# The contact's page, and below it their copy of their data and their request to be forgotten:
+# The contact's page, and below it their request for a link to their data (sent to their address):
 # sub-page -> the methods it answers.
-CONTACT_PAGES = {"": ("GET", "POST"), "my-data/": ("POST",), "forget-me/": ("GET", "POST")}
+CONTACT_PAGES = {"": ("GET", "POST"), "my-data/": ("POST",)}
 TOPICS = ["recommendations", "offers", "news"]
 
 
 @fuzz(300)
 @given(data=st.data())
-def test_only_the_contacts_own_link_opens_their_page_their_data_or_forgets_them(links, client, data):
+def test_only_the_contacts_own_link_opens_their_page_or_asks_for_their_data(links, client, data):
     token = draw_token(data, links, links.contact_page)
     page = data.draw(st.sampled_from(sorted(CONTACT_PAGES)), label="page")
     method = draw_method(data, *CONTACT_PAGES[page])

@@ -9,6 +9,7 @@ import time_machine
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,15 +137,20 @@ def test_a_forged_preferences_link_is_a_404(client, token):
 
 def test_the_contact_downloads_their_data_and_may_erase_it(first_email, client, outbox):
     page = link(first_email, "preferences")
-    download = client.post(f"{page}my-data/")
+    sent = client.post(f"{page}my-data/")
+    assert "We have sent a link to reader@example.com" in sent.content.decode()
+    run_lifecycle()
+    [data_link_email] = [email for email in mail.outbox if "lifecycle-proof" in email.tags]
+    my_data = re.search(r"https://shop\.test(/lifecycle/my-data/[^/\s]+/)", data_link_email.body).group(1)
+    download = client.post(my_data, {"download": "yes"})
     assert download["Content-Disposition"] == 'attachment; filename="my-data.json"'
     assert download.json()["contact"]["email"] == "reader@example.com"
     assert "Tips" in str(download.json()["messages"])
 
-    assert b"cannot be undone" in client.get(f"{page}forget-me/").content
-    client.post(f"{page}forget-me/")  # the box not ticked: nothing happens
+    assert b"cannot be undone" in client.get(my_data).content
+    client.post(my_data)  # the box not ticked: nothing happens
     assert Contact.objects.get().email == "reader@example.com"
-    client.post(f"{page}forget-me/", {"confirm": "yes"})
+    client.post(my_data, {"confirm": "yes"})
 
     contact = Contact.objects.get()
     assert contact.email != "reader@example.com" and contact.status == Contact.Status.UNSUBSCRIBED

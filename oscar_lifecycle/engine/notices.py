@@ -31,6 +31,8 @@ REASON_LENGTH = Message._meta.get_field("reason").max_length
 # it is no longer to be sent.
 NOTICE_EMAILS = {
     Message.Kind.CONFIRMATION: "oscar_lifecycle.optin.confirmation_email",
+    Message.Kind.DATA_ACCESS: "oscar_lifecycle.ownership.data_access_email",
+    Message.Kind.ADDRESS_PROOF: "oscar_lifecycle.ownership.address_proof_email",
 }
 
 
@@ -40,6 +42,11 @@ def queue_notice(contact, kind, now=None):
         kind=kind, contact=contact, category=Journey.Category.RELATIONAL, status=Message.Status.QUEUED,
         to_email=contact.email, next_attempt_at=now or timezone.now(),
     )
+
+
+def recently_queued(contact, kind, within):
+    """Whether a notice of ``kind`` was queued for ``contact`` less than ``within`` ago."""
+    return Message.objects.filter(contact=contact, kind=kind, created_at__gt=timezone.now() - within).exists()
 
 
 def _notices():

@@ -4,6 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# Erased contacts keep their row under an address of this domain (RFC 2606: never delivered).
+ERASED_DOMAIN = "erased.invalid"
+
+
 class Contact(models.Model):
     """One person we may email, keyed by normalized address; linked to a user when there is one."""
 
@@ -56,6 +60,11 @@ class Contact(models.Model):
         _("declined topics"), default=list, blank=True,
         help_text=_("The kinds of marketing email (TOPICS) the contact asked not to get."),
     )
+    address_confirmed_at = models.DateTimeField(
+        _("address confirmed by its account at"), null=True, blank=True,
+        help_text=_("When the linked account's holder followed a link sent to this address: until then, "
+                    "what was held about the address before the account existed is not shown to it."),
+    )
     last_order_at = models.DateTimeField(_("last order at"), null=True, blank=True)
     last_engagement_at = models.DateTimeField(_("last engagement at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -67,6 +76,9 @@ class Contact(models.Model):
     def __str__(self):
         return self.email
 
+    @property
+    def is_erased(self):
+        return self.email.endswith(f"@{ERASED_DOMAIN}")
 
 
 class ConsentEvent(models.Model):

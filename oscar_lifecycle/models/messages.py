@@ -15,6 +15,8 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         STEP = "step", _("Journey step")
         CONFIRMATION = "confirmation", _("Subscription confirmation")
+        DATA_ACCESS = "data_access", _("Link to the contact's data")
+        ADDRESS_PROOF = "address_proof", _("Address confirmation for an account")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")

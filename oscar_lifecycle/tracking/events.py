@@ -7,6 +7,7 @@ from django.utils import timezone
 from ..conf import lifecycle_setting
 from ..contacts import record_engagement, say_no
 from ..models import Contact, Message, MessageEvent
+from ..models.contacts import ERASED_DOMAIN
 from ..storable import USER_AGENT_LENGTH, storable_text
 
 SAYS_NO = {
@@ -28,6 +29,9 @@ def record_event(message, kind, *, source, url="", user_agent="", is_machine=Fal
     soft bounce that makes SOFT_BOUNCE_LIMIT of them in a row (``soft_bounces_in_a_row``).
     """
     at = at or timezone.now()
+    if message.to_email.endswith(f"@{ERASED_DOMAIN}"):
+        # Old links of an erased contact still work, and are counted, but record nothing personal.
+        url = user_agent = description = ""
     try:
         with transaction.atomic():
             event = MessageEvent.objects.create(

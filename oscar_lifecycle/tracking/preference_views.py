@@ -17,6 +17,7 @@ from ..contacts import record_engagement, unsubscribe
 from ..models import Contact
 from ..optin import confirm_opt_in, marketing_wording
 from ..preferences import LASTING_NO_REASONS, MarketingPreferencesForm
+from ..ownership import contact_from_data_link, request_data_link
 from ..privacy import erase_contact, export_contact
 from ..site_url import site_url
 from ..suppression import lasting_no
@@ -40,9 +41,10 @@ def _contact(token, read_token):
     return get_object_or_404(Contact, pk=contact_id)
 
 
-def _preferences_page(request, contact, form, *, saved=False, unsubscribed=False):
+def _preferences_page(request, contact, form, *, saved=False, unsubscribed=False, data_link_sent=False):
     return render(request, "oscar_lifecycle/tracking/preferences.html", {
         "contact": contact, "form": form, "saved": saved, "unsubscribed": unsubscribed,
+        "data_link_sent": data_link_sent,
         "preferences_url": preferences_url(contact), "unsubscribe_url": unsubscribe_url(contact),
         "shop_name": shop_name(), "site_url": site_url(),
     })
@@ -112,26 +114,39 @@ def unsubscribe_view(request, token):
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def export_view(request, token):
-    """The contact's own copy of everything held on them (the link came to their mailbox)."""
+def data_link_view(request, token):
+    """From the preferences page: send a fresh link to the contact's data to their address. The
+    preferences link itself never leads to the data: an email is forwarded, kept, shared."""
     contact = _contact(token, contact_id_from_preferences_token)
-    response = JsonResponse(export_contact(contact), json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    return response
+    with in_language_of(contact):
+        request_data_link(contact)
+        return _preferences_page(request, contact, _form(contact), data_link_sent=True)
+
+
+def _contact_from_data_link(token):
+    try:
+        return contact_from_data_link(token)
+    except signing.BadSignature:
+        raise Http404("Invalid or expired link") from None
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def erase_view(request, token):
-    """The contact asks to be forgotten: GET explains, POST with the box ticked erases."""
-    contact = _contact(token, contact_id_from_preferences_token)
+def my_data_view(request, token):
+    """The link sent to the contact's address: download everything held on them (POST
+    ``download``), or erase it (POST ``erase`` with the box ticked)."""
+    contact = _contact_from_data_link(token)
     with in_language_of(contact):
+        if request.method == "POST" and "download" in request.POST:
+            response = JsonResponse(export_contact(contact), json_dumps_params={"indent": 2, "ensure_ascii": False})
+            response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+            return response
         if request.method == "POST" and request.POST.get("confirm"):
-            erase_contact(contact, source="the contact's request (preferences page)")
+            erase_contact(contact, source="the contact's request (link sent to the address)")
             return render(request, "oscar_lifecycle/tracking/erased.html", {
                 "shop_name": shop_name(), "site_url": site_url(),
             })
-        return render(request, "oscar_lifecycle/tracking/erase.html", {
+        return render(request, "oscar_lifecycle/tracking/my_data.html", {
             "contact": contact, "shop_name": shop_name(), "site_url": site_url(),
             "asked_without_confirming": request.method == "POST",
         })

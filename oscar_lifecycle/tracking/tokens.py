@@ -114,3 +114,29 @@ def confirm_url(contact):
 
 def contact_id_from_confirm_token(token):
     return _id_from(token, CONFIRM_SALT, "contact")
+
+
+PROOF_SALT = "oscar_lifecycle.proof"
+
+
+def _address_mark(contact):
+    """A short mark of the contact's address: a link sent to one address dies when it changes."""
+    return signing.get_cookie_signer(salt=PROOF_SALT).signature(contact.email)[:12]
+
+
+def proof_url(contact, purpose):
+    """A link, sent to ``contact``'s address, that proves whoever follows it reads that mailbox:
+    for ``purpose`` only, and until PROOF_LINK_MAX_AGE has passed or the address changes."""
+    return _absolute_url(purpose, signing.dumps([contact.pk, purpose, _address_mark(contact)], salt=PROOF_SALT))
+
+
+def contact_from_proof_token(token, purpose, max_age, contacts):
+    """The contact (from the queryset ``contacts``) a proof link for ``purpose`` names; raise
+    signing.BadSignature for a forged, foreign, expired or outdated link."""
+    value = signing.loads(token, salt=PROOF_SALT, max_age=max_age)
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], int) and value[1] == purpose):
+        raise signing.BadSignature("not a proof link for this purpose")
+    contact = contacts.filter(pk=value[0]).first()
+    if contact is None or not signing.constant_time_compare(_address_mark(contact), str(value[2])):
+        raise signing.BadSignature("the contact or its address changed since the link was sent")
+    return contact

@@ -42,7 +42,9 @@ def rating_view(request, token, rating):
         if request.method == "GET":
             return render(request, "oscar_lifecycle/tracking/rate_confirm.html",
                           {"rating": rating, "order": order})
-        response, _changed = record_rating(contact, enrollment, order, rating, request.POST.get("comment", ""))
+        # An erased contact's old link still rates (the number is the shop's), but keeps no words.
+        comment = "" if contact.is_erased else request.POST.get("comment", "")
+        response, _changed = record_rating(contact, enrollment, order, rating, comment)
         products = []
         if rating >= HIGH_RATING and order is not None:
             products = [line.product for line in order.lines.select_related("product")
