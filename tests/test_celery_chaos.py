@@ -29,7 +29,9 @@ from pathlib import Path
 import pytest
 import redis
 from celery import Celery
+from anymail.signals import AnymailTrackingEvent, EventType, tracking
 from django.db import connection, transaction
+from django.utils import timezone
 
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
@@ -230,3 +232,16 @@ def test_workers_killed_at_random_send_every_due_step_exactly_once(tmp_path):
         if outcome_problem(state, messages_by_enrollment.get(pk, []), steps)
     } == {}, "enrollments whose messages do not match how they ended"
     assert len(sent) + len(held) + waiting_behind_held == STEPS, "steps were lost"
+
+    # The ESP reports each email it accepted (a "delivered" webhook naming the message by its id in
+    # the metadata): every held message it has is released, and what stays held never reached it.
+    for message_id, recipient, _ in accepted:
+        tracking.send(sender=object, esp_name="Chaos", event=AnymailTrackingEvent(
+            event_type=EventType.DELIVERED, message_id=f"chaos-{message_id}", recipient=recipient,
+            metadata={"lifecycle_message": str(message_id)}, timestamp=timezone.now()))
+    still_held = set(Message.objects.filter(status=Message.Status.HELD).values_list("pk", flat=True))
+    print(f"chaos: after the ESP's delivery reports, {len(still_held)} held (none reached the ESP), "
+          f"{len(held) - len(still_held)} released")
+    assert still_held == held - accepted_once, "a message the ESP reported is still held, or one it never got left"
+    released = Enrollment.objects.filter(messages__pk__in=held & accepted_once)
+    assert not released.filter(state=Enrollment.State.HELD).exists(), "a released message's journey still waits"
