@@ -29,7 +29,7 @@ A pass is what ``run_lifecycle()`` does while no scan is due (scan_benchmark.py 
 with CLAIM_LEASE set to --lease seconds so that the dispatcher renews its claims within a batch,
 as it does every 20 s of a long batch with the default minute. Each pass is run --repeat times
 on the same due rows and as many new activities (what a pass did is undone after it), in three
-settings, one after the other in this process:
+settings, in this process (before and after alternately, the indexes dropped and made again):
 
   baseline   the shop and its live work, no history;
   before     with the history, without the indexes a pass needs among years of rows: the live claim
@@ -41,7 +41,7 @@ It prints, for the dispatcher and for the activities, the median ms per batch (B
 enrollments; ACTIVITY_BATCH_SIZE activities) and the ms of its statements on the enrollment table
 and on Oscar's order table, each against the baseline; then each statement of a pass (literals
 taken out), how many times it ran, its ms before and after, and the plan PostgreSQL chose
-(EXPLAIN, without ANALYZE, right after the pass): the top node and how each table is read. A
+(EXPLAIN, without ANALYZE, right after the first pass): the top node and how each table is read. A
 sequential scan of a table of more than BIG_TABLE rows is marked, and listed at the end. Times
 include capturing the statements; the machine's load average is printed before and after.
 """
@@ -402,23 +402,32 @@ def explained(sql, rows):
     return f"{top}: {'; '.join(described)}" if described else top, whole
 
 
-def run_pass(shop, parts, setting, repeat):
-    for number in range(repeat):
-        shop.record_activities(f"{setting.label}-{number}")
-        marks = shop.marks()
+def run_pass(shop, parts, setting, explain=False):
+    """One pass, timed part by part into ``setting`` (and, when ``explain``, each statement's plan);
+    then undone."""
+    shop.record_activities(f"{setting.label}-{len(setting.timings.get(parts[0].name, []))}")
+    marks = shop.marks()
+    for part in parts:
+        log = StatementLog()
+        with connection.execute_wrapper(log):
+            started = time.perf_counter()
+            part.run(shop.now)
+            seconds = time.perf_counter() - started
+        setting.timings.setdefault(part.name, []).append(Timing(seconds, log.statements))
+    if explain:
+        rows = row_counts()
         for part in parts:
-            log = StatementLog()
-            with connection.execute_wrapper(log):
-                started = time.perf_counter()
-                part.run(shop.now)
-                seconds = time.perf_counter() - started
-            setting.timings.setdefault(part.name, []).append(Timing(seconds, log.statements))
-        if number == repeat - 1:
-            rows = row_counts()
-            for part in parts:
-                for sql, _seconds in setting.timings[part.name][-1].statements:
-                    setting.plans.setdefault(shape(sql), explained(sql, rows))
-        shop.undo(marks)
+            for sql, _seconds in setting.timings[part.name][-1].statements:
+                setting.plans.setdefault(shape(sql), explained(sql, rows))
+    shop.undo(marks)
+
+
+def set_pass_indexes(present):
+    """Create or drop the indexes a pass needs among years of rows."""
+    with connection.schema_editor() as editor:
+        for model, index in pass_indexes():
+            (editor.add_index if present else editor.remove_index)(model, index)
+    execute(f"ANALYZE {', '.join(table(model) for model, _index in pass_indexes())}")
 
 
 def whole_batch(timing):
@@ -437,37 +446,42 @@ def median_ms(timings, measure, batches):
     return statistics.median(measure(timing) for timing in timings) * 1000 / batches
 
 
-def print_batches(parts, settings_):
-    baseline, *others = settings_
-    print(f"{'ms per batch (median of the passes)':<48}{'baseline':>10}" + "".join(
-        f"{setting.label:>10}{'x base':>8}" for setting in others))
+def ratio(value, base):
+    return f"{value / base:.2f}" if base else "n/a"
+
+
+def print_batches(parts, baseline, before, after):
+    print(f"{'ms per batch (median of the passes)':<48}{'baseline':>10}{'before':>10}{'x base':>8}"
+          f"{'after':>10}{'x base':>8}{'x before':>10}")
     for part in parts:
         if not part.batches:
             continue
         for label, measure in ((f"{part.name}: {part.batches} batches, whole batch", whole_batch),
                                ("  of it, statements on the enrollment table", on_enrollments),
                                ("  of it, statements on Oscar's order table", on_orders)):
-            base = median_ms(baseline.timings[part.name], measure, part.batches)
-            line = f"{label:<48}{base:>10.1f}"
-            for setting in others:
-                value = median_ms(setting.timings[part.name], measure, part.batches)
-                line += f"{value:>10.1f}{value / base if base else math.nan:>8.1f}"
-            print(line)
+            base, earlier, now = (median_ms(setting.timings[part.name], measure, part.batches)
+                                  for setting in (baseline, before, after))
+            print(f"{label:<48}{base:>10.1f}{earlier:>10.1f}{ratio(earlier, base):>8}"
+                  f"{now:>10.1f}{ratio(now, base):>8}{ratio(now, earlier):>10}")
 
 
 def print_statements(parts, before, after):
+    """Each statement of a pass (runs and ms: a mean of the passes) with its plans."""
     print(f"{'runs':>5} {'before ms':>10} {'after ms':>9}  plan after (before, where it differs)")
     for part in parts:
         print(f"{part.name}:")
-        times = {}
+        times, passes = {}, {}
         for setting in (before, after):
-            for sql, seconds in setting.timings[part.name][-1].statements:
-                times.setdefault(shape(sql), {}).setdefault(setting.label, []).append(seconds)
+            passes[setting.label] = len(setting.timings[part.name])
+            for timing in setting.timings[part.name]:
+                for sql, seconds in timing.statements:
+                    times.setdefault(shape(sql), {}).setdefault(setting.label, []).append(seconds)
         for statement, by_setting in times.items():
             plan_after, _whole = after.plans.get(statement, ("(not run after)", []))
             plan_before, _whole = before.plans.get(statement, ("(not run before)", []))
-            runs = len(by_setting.get(after.label, by_setting.get(before.label)))
-            ms = [f"{sum(by_setting[label]) * 1000:.2f}" if label in by_setting else "-"
+            label = after.label if after.label in by_setting else before.label
+            runs = round(len(by_setting[label]) / passes[label])
+            ms = [f"{sum(by_setting[label]) * 1000 / passes[label]:.2f}" if label in by_setting else "-"
                   for label in (before.label, after.label)]
             differs = f"  (before: {plan_before})" if plan_before != plan_after else ""
             print(f"{runs:>5} {ms[0]:>10} {ms[1]:>9}  {plan_after or '-'}{differs}")
@@ -506,29 +520,26 @@ def run_benchmark(arguments):
     vacuum_analyze()
     print(f"Shop and live work: {time.perf_counter() - started:.0f} s (not measured)")
     baseline, before, after = Setting("baseline"), Setting("before"), Setting("after")
-    run_pass(shop, parts, Setting("warm-up"), 1)  # templates compiled, caches filled: not the baseline's to pay
-    run_pass(shop, parts, baseline, arguments.repeat)
+    run_pass(shop, parts, Setting("warm-up"))  # templates compiled, caches filled: not the baseline's to pay
+    for number in range(arguments.repeat):
+        run_pass(shop, parts, baseline, explain=number == 0)
 
     started = time.perf_counter()
     shop.build_history()
-    with connection.schema_editor() as editor:
-        for model, index in pass_indexes():
-            editor.remove_index(model, index)
     vacuum_analyze()
     counts = row_counts()
     print(f"History: {time.perf_counter() - started:.0f} s (not measured). Rows: " + ", ".join(
         f"{model.__name__} {counts[model._meta.db_table]:,}" for model in (
             Enrollment, Message, MessageEvent, Activity, Contact, Order, OrderLine, Suppression)))
-    run_pass(shop, parts, before, arguments.repeat)
-    with connection.schema_editor() as editor:
-        for model, index in pass_indexes():
-            editor.add_index(model, index)
-    execute(f"ANALYZE {', '.join(table(model) for model, _index in pass_indexes())}")
-    run_pass(shop, parts, after, arguments.repeat)
+    for number in range(arguments.repeat):  # alternately: a busy machine slows both alike
+        set_pass_indexes(present=False)
+        run_pass(shop, parts, before, explain=number == 0)
+        set_pass_indexes(present=True)
+        run_pass(shop, parts, after, explain=number == 0)
 
     print(f"Load average after the passes: {', '.join(f'{load:.2f}' for load in os.getloadavg())}")
     print()
-    print_batches(parts, [baseline, before, after])
+    print_batches(parts, baseline, before, after)
     print()
     print_statements(parts, before, after)
     print()
