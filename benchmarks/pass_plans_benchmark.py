@@ -348,7 +348,8 @@ class Setting:
 
     label: str
     timings: dict = field(default_factory=dict)
-    plans: dict = field(default_factory=dict)  # statement shape: plan description, from the last pass
+    plans: dict = field(default_factory=dict)  # statement shape: plan description, from the first pass
+    loads: list = field(default_factory=list)  # the machine's load average (1 minute) after each pass
 
 
 def seconds_on(model, statements):
@@ -414,6 +415,7 @@ def run_pass(shop, parts, setting, explain=False):
             part.run(shop.now)
             seconds = time.perf_counter() - started
         setting.timings.setdefault(part.name, []).append(Timing(seconds, log.statements))
+    setting.loads.append(os.getloadavg()[0])
     if explain:
         rows = row_counts()
         for part in parts:
@@ -463,6 +465,8 @@ def print_batches(parts, baseline, before, after):
                                   for setting in (baseline, before, after))
             print(f"{label:<48}{base:>10.1f}{earlier:>10.1f}{ratio(earlier, base):>8}"
                   f"{now:>10.1f}{ratio(now, base):>8}{ratio(now, earlier):>10}")
+    loads = [statistics.median(setting.loads) for setting in (baseline, before, after)]
+    print(f"{'load average (1 min) after the passes, median':<48}{loads[0]:>10.2f}{loads[1]:>10.2f}{loads[2]:>18.2f}")
 
 
 def print_statements(parts, before, after):
