@@ -120,7 +120,15 @@ from oscar_lifecycle.engine.sunset import (  # noqa: E402
 from oscar_lifecycle.models import Activity, ConsentEvent, Contact, Enrollment  # noqa: E402
 from oscar_lifecycle.triggers import get_trigger  # noqa: E402
 from oscar_lifecycle.triggers.browsing import BrowseAbandonmentTrigger  # noqa: E402
-from benchmarks.harness import benchmark_database, create_default_locale  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    benchmark_database,
+    create_default_locale,
+    execute,
+    fetch,
+    insert_rows,
+    sequence,
+    table,
+)
 from tests.shop import basket_reminder_step, create_catalogue, create_journey  # noqa: E402
 
 Basket = get_model("basket", "Basket")
@@ -153,52 +161,6 @@ LOCAL_HOUR = 9  # the birthday and anniversary journeys' (the triggers' default)
 EXPLAIN_ANALYZE_LIMIT = 60  # seconds: a slower statement gets a plain EXPLAIN
 SUNSET = "sunset"
 warnings.filterwarnings("ignore", "update is not implemented in this backend")
-
-
-def table(model):
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def sequence(model):
-    return f"pg_get_serial_sequence('{model._meta.db_table}', 'id')"
-
-
-def execute(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def fetch(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def insert_rows(model, source, params=(), **columns):
-    """INSERT INTO ``model``'s table SELECT ``columns`` FROM ``source`` (with ``params``); a column is
-    a field name and an SQL expression, or (expression, its params). The other fields take their
-    default (the primary key its sequence). Returns the rows written."""
-    names, expressions, select_params = [], [], []
-    for model_field in model._meta.concrete_fields:
-        name = model_field.name
-        if name not in columns and (model_field.primary_key or not (model_field.has_default() or not model_field.null)):
-            continue
-        names.append(connection.ops.quote_name(model_field.column))
-        if name in columns:
-            expression = columns.pop(name)
-            expression, expression_params = (expression, []) if isinstance(expression, str) else expression
-            expressions.append(expression)
-            select_params += expression_params
-        else:
-            expressions.append("%s")
-            select_params.append(model_field.get_db_prep_save(model_field.get_default(), connection))
-    if columns:
-        raise ValueError(f"{model.__name__} has no fields {sorted(columns)}")
-    return execute(
-        f"INSERT INTO {table(model)} ({', '.join(names)}) SELECT {', '.join(expressions)} FROM {source}",
-        [*select_params, *params],
-    )
 
 
 def id_range(total, low, high):

@@ -1,9 +1,21 @@
-"""Drive the Wagtail admin's journey forms the way an editor's browser would post them."""
+"""Drive the Wagtail admin the way an editor's browser would: who logs in, and the journey forms they post."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 JOURNEYS_INDEX = "oscar_lifecycle_journeys:list"
+
+
+def admin_user(username, *permissions):
+    """A user who may log in to Wagtail's admin, with ``permissions`` (codenames) besides."""
+    user = get_user_model().objects.create_user(username, f"{username}@shop.test", "pw")
+    group = Group.objects.create(name=f"{username} group")
+    codenames = ["access_admin", *permissions]
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    user.groups.add(group)
+    return user
 
 
 def journey_url(name, journey=None):

@@ -8,6 +8,19 @@ from django.utils import translation
 from tests import shop
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The suite's tables are made from the models (--nomigrations): add the indexes our migration
+    puts on Oscar's tables, as a shop's database has them."""
+    from django.apps import apps
+    from django.db import connection
+
+    from oscar_lifecycle.models.oscar_indexes import add_oscar_indexes
+
+    with django_db_blocker.unblock(), connection.schema_editor() as editor:
+        add_oscar_indexes(apps, editor)
+
+
 @pytest.fixture(autouse=True)
 def wagtail_root(request):
     """What Wagtail's migrations would create (the suite runs with --nomigrations):

@@ -2,11 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.models import Message
+from tests.admin import admin_user
 
 pytestmark = pytest.mark.django_db
 
@@ -16,15 +16,6 @@ LIFECYCLE_PAGES = [
     "oscar_lifecycle_contacts:index",
     "oscar_lifecycle_messages:index",
 ]
-
-
-def admin_user(username, *permissions):
-    user = get_user_model().objects.create_user(username, f"{username}@shop.test", "pw")
-    group = Group.objects.create(name=f"{username} group")
-    codenames = ["access_admin", *permissions]
-    group.permissions.set(Permission.objects.filter(codename__in=codenames))
-    user.groups.add(group)
-    return user
 
 
 @pytest.mark.parametrize("url_name", LIFECYCLE_PAGES)

@@ -61,6 +61,13 @@ class Enrollment(models.Model):
                 condition=Q(state="active"),
             ),
             models.Index(fields=["contact", "journey"], name="lifecycle_enrollment_contact"),
+            # The rows a runner holds: renewing its claim, loading and saving its batch find them
+            # among every enrollment the shop ever had (most ended, their claim released).
+            models.Index(
+                fields=["claim_token"],
+                name="lifecycle_enrollment_claim",
+                condition=Q(claim_token__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -1,8 +1,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..content.choosers import ForJourneyEditors
 from ..models import Journey
 from .journey_form import journey_form_class, trigger_settings_panels
 from .preview import JourneyPreviewOnCreateView, JourneyPreviewOnEditView
@@ -18,8 +20,13 @@ STEP_PANELS = [
 ]
 
 
+class JourneyChooserViewSet(ForJourneyEditors, SnippetChooserViewSet):
+    """Wagtail's chooser of journeys, for those who may edit them."""
+
+
 class JourneyViewSet(SnippetViewSet):
     model = Journey
+    chooser_viewset_class = JourneyChooserViewSet
     icon = "mail"
     menu_label = _("Journeys")
     base_url_path = "lifecycle/journeys"
