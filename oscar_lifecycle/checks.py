@@ -61,6 +61,44 @@ def check_pressure_cap(app_configs, **kwargs):
     return []
 
 
+# Replaced by CONSENT_RULE: a shop still setting them would silently get another rule.
+REPLACED_CONSENT_SETTINGS = ("REQUIRE_OPT_IN", "PROSPECT_OPT_IN")
+
+
+@register()
+def check_consent_rule(app_configs, **kwargs):
+    """The consent rule must be one we know; one that departs from the law (soft opt-in for
+    prospects) is named, with the rule it departs from."""
+    from .consent_rules import consent_rule
+
+    replaced = [name for name in REPLACED_CONSENT_SETTINGS
+                if name in getattr(settings, "OSCAR_LIFECYCLE", {}) or hasattr(settings, f"OSCAR_LIFECYCLE_{name}")]
+    if replaced:
+        return [
+            Error(
+                f"OSCAR_LIFECYCLE[{replaced[0]!r}] is no longer read: CONSENT_RULE replaced it.",
+                hint='Remove it and set OSCAR_LIFECYCLE["CONSENT_RULE"] (see docs/settings.md); '
+                     'the default, "prior_consent_for_prospects", is what PROSPECT_OPT_IN = True did.',
+                id="oscar_lifecycle.E004",
+            )
+        ]
+    try:
+        rule = consent_rule()
+    except LifecycleConfigurationError as error:
+        return [Error(str(error), id="oscar_lifecycle.E004")]
+    if rule.departs_from:
+        return [
+            Warning(
+                f"OSCAR_LIFECYCLE['CONSENT_RULE'] is {rule.key!r}: prospects (who never ordered) get "
+                f"marketing email without having said yes. {rule.departs_from}",
+                hint='Use "prior_consent_for_prospects" (the default), or silence oscar_lifecycle.W009 '
+                     "if the law your shop answers to allows it.",
+                id="oscar_lifecycle.W009",
+            )
+        ]
+    return []
+
+
 @register()
 def check_sender(app_configs, **kwargs):
     """A sender an ESP refuses (``Shop <Shop <shop@example>>``, two addresses, none) would make

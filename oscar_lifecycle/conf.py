@@ -26,12 +26,14 @@ DEFAULTS = {
     # any rolling PRESSURE_WINDOW. Relational journeys are exempt.
     "PRESSURE_CAP": 3,
     "PRESSURE_WINDOW": timedelta(days=7),
-    # True: marketing mail needs an explicit opt-in. False (soft opt-in):
-    # it is sent unless the contact withdrew consent.
-    "REQUIRE_OPT_IN": False,
-    # Prospects (never ordered) get marketing only once they ticked the consent box and
-    # confirmed it from the email we send them (double opt-in). False: soft opt-in for all.
-    "PROSPECT_OPT_IN": False,
+    # Who may get marketing mail (consent_rules.py): "prior_consent_for_prospects" (customers,
+    # who ordered, on soft opt-in unless they said no; everyone else once they ticked a consent
+    # box and confirmed it from the email we send them), "prior_consent_for_all", or
+    # "soft_opt_in_for_all" (everyone who has not said no; check W009 warns).
+    "CONSENT_RULE": "prior_consent_for_prospects",
+    # How long marketing waits for a contact who ticked a consent box to confirm it: their
+    # steps wait, then they go once confirmed, or end unsent after this.
+    "CONFIRMATION_WAIT": timedelta(days=7),
     # Dispatcher: rows claimed per transaction, and how long a claim holds before another
     # runner may take the rows back (a killed runner's rows); a runner at work renews it.
     "BATCH_SIZE": 200,

@@ -4,8 +4,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
+from oscar.core.loading import get_model
 
+from .consent_rules import release_awaiting
 from .exceptions import InvalidContactEmail
 from .models import ConsentEvent, Contact
 from .signals import consent_withdrawn
@@ -100,8 +103,9 @@ def _apply_suppression(contact):
 
 def contacts_for_users(user_ids):
     """The Contacts of the users ``user_ids``, linking or creating them in a fixed number of
-    queries (scans meet members who never did anything the receivers saw). Users whose
-    address does not validate get none."""
+    queries (scans meet members who never did anything the receivers saw: a contact made for
+    one who ordered before keeps the time of their last order, so they count as a customer).
+    Users whose address does not validate get none."""
     User = get_user_model()
     contacts = list(Contact.objects.filter(user_id__in=user_ids))
     missing = set(user_ids) - {contact.user_id for contact in contacts}
@@ -118,9 +122,15 @@ def contacts_for_users(user_ids):
         contact.user = emails[contact.email]
     Contact.objects.bulk_update(unlinked, ["user"])
     known = {contact.email for contact in Contact.objects.filter(email__in=emails)}
+    to_create = {email: user for email, user in emails.items() if email not in known}
+    last_orders = dict(
+        get_model("order", "Order").objects.filter(user__in=to_create.values()).values("user")
+        .annotate(last=Max("date_placed")).values_list("user", "last")
+    )
     Contact.objects.bulk_create(
-        [Contact(email=email, user=user, first_name=user.first_name, last_name=user.last_name)
-         for email, user in emails.items() if email not in known],
+        [Contact(email=email, user=user, first_name=user.first_name, last_name=user.last_name,
+                 last_order_at=last_orders.get(user.pk))
+         for email, user in to_create.items()],
         ignore_conflicts=True,
     )
     for contact in Contact.objects.filter(email__in=list(listed(set(emails) - known))):
@@ -186,8 +196,9 @@ def say_yes_again(contact, *, source, request=None, wording=""):
     """The address's owner says yes to marketing (logged in to their account page, or following
     the confirmation link sent to the address): consent granted, and an unsubscribe, a withdrawal
     or a sunset lifted, from the contact and from the suppression list (keeping the topics it
-    declined), with a ConsentEvent and its proof. A bounce or a complaint is never lifted
-    (``suppression.lasting_no`` says which). Return whether anything changed."""
+    declined), with a ConsentEvent and its proof; marketing steps that waited for this yes are due
+    at once. A bounce or a complaint is never lifted (``suppression.lasting_no`` says which).
+    Return whether anything changed."""
     if lasting_no(contact) is not None:
         return False
     entry = suppression_of(contact.email)
@@ -198,6 +209,7 @@ def say_yes_again(contact, *, source, request=None, wording=""):
         record_change(contact, source=source, consent=Contact.Consent.GRANTED, status=Contact.Status.ACTIVE,
                       request=request, wording=wording)
         lift_unsubscribe(contact.email)
+        release_awaiting(contact)
     return True
 
 

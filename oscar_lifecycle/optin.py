@@ -1,12 +1,14 @@
-"""Explicit opt-in with double confirmation: a consent box at registration, then an email whose
-signed link the contact follows to confirm. Both steps keep their proof."""
+"""Explicit opt-in with double confirmation: a consent box at registration and at the checkout
+gateway, then an email whose signed link the contact follows to confirm. Both steps keep their
+proof."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .consent_rules import awaits_confirmation
 from .contacts import record_change, say_yes_again
 from .content.render import shop_name
 from .engine.notices import queue_notice
@@ -23,17 +25,19 @@ def marketing_wording():
     return MARKETING_WORDING % {"shop": shop_name()}
 
 
-def ask_for_confirmation(contact, consent_request):
-    """The contact ticked the box: note it (pending, with its proof) and queue the confirmation
-    email, which the runner sends like any other message (exactly once, retried through an ESP
-    outage, held when its outcome is unknown), and whose link alone may lift an earlier
-    unsubscribe (ticking a box proves nothing of who owns the address). Nothing is asked of a
-    contact who already said yes, nor of an address that bounced or complained."""
+def ask_for_confirmation(contact, consent_request, *, source):
+    """The contact ticked the box (in the form ``source`` names): note it (pending, with its
+    proof) and queue the confirmation email, which the runner sends like any other message
+    (exactly once, retried through an ESP outage, held when its outcome is unknown), and whose
+    link alone may lift an earlier unsubscribe (ticking a box proves nothing of who owns the
+    address). Nothing is asked of a contact who already said yes, nor of one whose confirmation
+    email is on its way (a guest who ticked the box at the checkout gateway, then again on the
+    registration form), nor of an address that bounced or complained."""
     says_yes = contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE
-    if says_yes or lasting_no(contact) is not None:
+    if says_yes or awaits_confirmation(contact, timezone.now()) or lasting_no(contact) is not None:
         return False
     record_change(
-        contact, source="registration form", consent=Contact.Consent.PENDING,
+        contact, source=source, consent=Contact.Consent.PENDING,
         wording=consent_request.get("wording", ""),
         proof={key: consent_request.get(key) for key in ("ip_address", "user_agent") if consent_request.get(key)},
     )

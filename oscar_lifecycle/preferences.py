@@ -8,6 +8,7 @@ say yes again).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .consent_rules import consent_rule
 from .contacts import say_yes_again, unsubscribe
 from .frequency import choose_frequency
 from .models import Contact
@@ -27,6 +28,24 @@ LASTING_NO_REASONS = {
 }
 
 
+def gets_marketing(contact):
+    """Whether marketing email reaches ``contact`` as things stand: active, and allowed by the
+    shop's consent rule (they confirmed a yes, or, where the rule allows it, they never said no)."""
+    return contact.status == Contact.Status.ACTIVE and consent_rule().allows(contact)
+
+
+def _why_not(contact, lasting):
+    """Why a contact who gets no marketing cannot say yes here (from an email's link)."""
+    if lasting is not None:
+        return LASTING_NO_REASONS[lasting]
+    if contact.consent == Contact.Consent.PENDING and contact.status == Contact.Status.ACTIVE:
+        return _("To get them, confirm from the link we emailed you, or log in to your account.")
+    if contact.consent == Contact.Consent.WITHDRAWN or contact.status != Contact.Status.ACTIVE:
+        return _("You asked not to get them. To get them again, log in to your account.")
+    return _("You have not asked for them. To get them, log in to your account, or tick the box at "
+             "your next checkout.")
+
+
 class MarketingPreferencesForm(forms.Form):
     marketing = forms.BooleanField(label=_("Marketing emails"), required=False)
     frequency = forms.ChoiceField(
@@ -40,7 +59,7 @@ class MarketingPreferencesForm(forms.Form):
     def __init__(self, *args, contact, may_say_yes, **kwargs):
         self.contact = contact
         self.may_say_yes = may_say_yes
-        says_yes = contact.consent != Contact.Consent.WITHDRAWN and contact.status == Contact.Status.ACTIVE
+        says_yes = gets_marketing(contact)
         kwargs.setdefault("initial", {
             "marketing": says_yes,
             "frequency": contact.frequency,
@@ -53,14 +72,12 @@ class MarketingPreferencesForm(forms.Form):
         lasting = lasting_no(contact) if not says_yes else None
         if lasting is not None or (not says_yes and not may_say_yes):
             self.fields["marketing"].disabled = True
-            self.fields["marketing"].help_text = LASTING_NO_REASONS.get(lasting) or _(
-                "You asked not to get them. To get them again, log in to your account."
-            )
+            self.fields["marketing"].help_text = _why_not(contact, lasting)
 
     def save(self, *, request, source):
         """Apply the choices; every consent change is logged with its proof."""
         contact, data = self.contact, self.cleaned_data
-        says_yes = contact.consent != Contact.Consent.WITHDRAWN and contact.status == Contact.Status.ACTIVE
+        says_yes = gets_marketing(contact)
         if says_yes and not data["marketing"]:
             unsubscribe(contact, source=source, request=request, wording=self.wording)
         elif data["marketing"] and not says_yes and self.may_say_yes:

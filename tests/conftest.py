@@ -76,6 +76,13 @@ class LifecycleOutbox(Sequence):
 
 
 @pytest.fixture
+def soft_opt_in_for_all(settings):
+    """The legacy consent rule, for tests about something else whose shoppers never tick a box:
+    marketing reaches prospects who have not said no (by default they must confirm a yes first)."""
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "CONSENT_RULE": "soft_opt_in_for_all"}
+
+
+@pytest.fixture
 def outbox():
     return LifecycleOutbox()
 

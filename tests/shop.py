@@ -4,13 +4,18 @@ import re
 from decimal import Decimal
 from io import BytesIO
 
+from django.core import mail
 from django.core.files.images import ImageFile
 from django.urls import reverse
+from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import create_order
 from PIL import Image
 
-from oscar_lifecycle.models import Journey, Step
+from oscar_lifecycle.contacts import contact_for
+from oscar_lifecycle.engine.runner import run_lifecycle
+from oscar_lifecycle.models import Contact, Journey, Step
+from oscar_lifecycle.optin import CONSENT_FIELD
 from oscar_lifecycle.tracking.tokens import click_from_token
 
 Basket = get_model("basket", "Basket")
@@ -110,13 +115,48 @@ def create_journey(name="Welcome", trigger="registration", *, steps=None, publis
     return journey
 
 
-def register(client, email):
-    response = client.post(
-        reverse("customer:register"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
-    )
+def subscriber(email, user=None):
+    """The Contact of ``email`` (and ``user``), a subscriber the shop brought from its former
+    newsletter tool (consent granted, no history of it here): marketing reaches them under every
+    consent rule."""
+    contact = contact_for(email, user=user)
+    contact.consent, contact.consent_source = Contact.Consent.GRANTED, "imported subscriber list"
+    contact.consent_changed_at = timezone.now()
+    contact.save(update_fields=["consent", "consent_source", "consent_changed_at"])
+    return contact
+
+
+def register(client, email, *, consent=False):
+    """Register ``email`` through Oscar's form, with the marketing consent box ticked or not."""
+    form = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    if consent:
+        form[CONSENT_FIELD] = "yes"
+    response = client.post(reverse("customer:register"), form)
     assert response.status_code == 302, response.content[:2000]
     return response
+
+
+def confirmation_path(email):
+    """The double opt-in link of the latest confirmation email sent to ``email`` (sent by the runner)."""
+    [*_earlier, confirmation] = [
+        sent for sent in mail.outbox
+        if "lifecycle-confirmation" in getattr(sent, "tags", []) and sent.to == [email.lower()]
+    ]
+    return re.search(r"https://shop\.test(/lifecycle/confirm/[^/\s]+/)", confirmation.body).group(1)
+
+
+def confirm_subscription(client, email):
+    """Open the confirmation email's link and press "Yes, I confirm", as its owner does."""
+    response = client.post(confirmation_path(email))
+    assert response.status_code == 200, response.content[:2000]
+
+
+def register_subscriber(client, email):
+    """Register ``email`` with the consent box ticked, let the runner send the confirmation email,
+    and confirm from its link: the shopper's marketing steps are due at once."""
+    register(client, email, consent=True)
+    run_lifecycle()
+    confirm_subscription(client, email)
 
 
 def checkout(client, product, *, guest_email=None):
@@ -146,10 +186,22 @@ def add_to_basket(client, product, quantity=1):
     assert response.status_code == 302, response.content[:2000]
 
 
-def start_guest_checkout(client, email):
-    """Type ``email`` at Oscar's checkout gateway as a guest (what start_checkout reports)."""
-    response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+def start_guest_checkout(client, email, *, consent=False):
+    """Type ``email`` at Oscar's checkout gateway as a guest (what start_checkout reports), with the
+    marketing consent box ticked or not."""
+    form = {"username": email, "options": "anonymous"}
+    if consent:
+        form[CONSENT_FIELD] = "yes"
+    response = client.post(reverse("checkout:index"), form)
     assert response.status_code == 302, response.content[:2000]
+
+
+def subscribe_at_checkout(client, email):
+    """Type ``email`` at the checkout gateway as a guest with the consent box ticked, let the runner
+    send the confirmation email, and confirm from its link."""
+    start_guest_checkout(client, email, consent=True)
+    run_lifecycle()
+    confirm_subscription(client, email)
 
 
 def stage_section(stage, text):

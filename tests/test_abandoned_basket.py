@@ -16,8 +16,9 @@ from tests.shop import (
     basket_reminder_step,
     checkout,
     create_journey,
-    register,
+    register_subscriber,
     start_guest_checkout,
+    subscribe_at_checkout,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def subjects(outbox):
 def test_a_member_gets_three_reminders_an_hour_a_day_and_three_days_after_leaving(
     basket_journey, client, catalogue, outbox
 ):
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     add_to_basket(client, catalogue[1])
     left_at = timezone.now()
 
@@ -73,7 +74,7 @@ def test_a_guest_is_reached_by_the_address_typed_at_checkout_with_checkout_words
     basket_journey, client, catalogue, outbox
 ):
     add_to_basket(client, catalogue[0])
-    start_guest_checkout(client, "Guest.Shopper@Example.com")
+    subscribe_at_checkout(client, "Guest.Shopper@Example.com")
     left_at = timezone.now()
 
     run_at(left_at + timedelta(minutes=65))
@@ -85,7 +86,7 @@ def test_a_guest_is_reached_by_the_address_typed_at_checkout_with_checkout_words
 
 
 def test_an_order_ends_the_series_before_the_next_reminder(basket_journey, client, catalogue, outbox):
-    register(client, "buyer@example.com")
+    register_subscriber(client, "buyer@example.com")
     add_to_basket(client, catalogue[0])
     left_at = timezone.now()
     run_at(left_at + timedelta(minutes=61))
@@ -102,7 +103,7 @@ def test_an_order_ends_the_series_before_the_next_reminder(basket_journey, clien
 
 def test_an_order_the_runner_never_heard_of_still_stops_the_reminder(basket_journey, client, catalogue, outbox):
     """The dispatcher reads Oscar's orders itself: a lost order_placed signal lets nothing through."""
-    register(client, "quiet@example.com")
+    register_subscriber(client, "quiet@example.com")
     add_to_basket(client, catalogue[0])
     left_at = timezone.now()
     run_at(left_at + timedelta(minutes=61))
@@ -123,7 +124,7 @@ def test_an_order_the_runner_never_heard_of_still_stops_the_reminder(basket_jour
 
 @pytest.mark.parametrize("change", ["emptied", "merged"])
 def test_a_basket_emptied_or_merged_ends_the_series(change, basket_journey, client, catalogue, outbox):
-    register(client, "fickle@example.com")
+    register_subscriber(client, "fickle@example.com")
     add_to_basket(client, catalogue[0])
     left_at = timezone.now()
     run_at(left_at + timedelta(minutes=61))
@@ -141,7 +142,7 @@ def test_a_basket_emptied_or_merged_ends_the_series(change, basket_journey, clie
 
 
 def test_scans_run_again_enroll_nobody_twice_and_one_series_per_day(basket_journey, client, catalogue, outbox):
-    register(client, "twice@example.com")
+    register_subscriber(client, "twice@example.com")
     add_to_basket(client, catalogue[0])
     left_at = timezone.now()
     for minutes in (61, 70, 80, 95):
@@ -172,7 +173,7 @@ def test_a_reminder_never_names_what_the_contact_bought_since(basket_journey, cl
 def test_the_idle_time_is_the_editors_setting(client, catalogue, outbox):
     create_journey("Quick basket", trigger="abandoned_basket", trigger_settings={"idle_minutes": 30},
                    steps=[basket_reminder_step("Forgot something?", delay_hours=0)])
-    register(client, "hasty@example.com")
+    register_subscriber(client, "hasty@example.com")
     add_to_basket(client, catalogue[0])
 
     run_at(timezone.now() + timedelta(minutes=31))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from oscar_lifecycle.contacts import contact_for, unsubscribe
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Enrollment
-from tests.shop import checkout, create_journey, register
+from tests.shop import checkout, create_journey, register, register_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_the_contact_follows_the_new_address_and_the_order_ends_the_reminder(cli
                    steps=[{"delay_hours": 0, "subject": "Welcome"}, {"delay_days": 3, "subject": "Still not ordered?"}])
     create_journey("Thanks", trigger="order_placed", category="relational",
                    steps=[{"delay_hours": 0, "subject": "Thank you"}])
-    register(client, "old@example.com")
+    register_subscriber(client, "old@example.com")
     run_lifecycle()
     change_address(client, "new@example.com")
     checkout(client, catalogue[0])

@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 from oscar_lifecycle.contacts import contact_for, unsubscribe
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact
-from tests.shop import checkout, create_journey, register
+from tests.shop import checkout, create_journey, register_subscriber
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -51,7 +51,7 @@ def test_a_contacts_page_shows_enrollments_messages_orders_and_consent(admin_cli
     create_journey("Welcome", goal="order_placed", steps=[{"delay_hours": 0, "subject": "Hello there"},
                                                           {"delay_days": 2}])
     shopper = client_class()
-    register(shopper, "story@example.com")
+    register_subscriber(shopper, "story@example.com")
     run_lifecycle()
     checkout(shopper, catalogue[0])
     run_lifecycle()

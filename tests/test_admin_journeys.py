@@ -11,7 +11,7 @@ from django.utils import timezone
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Journey, Message
 from tests.admin import journey_form, journey_url, step_form
-from tests.shop import register
+from tests.shop import register_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def editor_client(client):
 
 def send_welcome_to(client_class, email):
     shopper = client_class()
-    register(shopper, email)
+    register_subscriber(shopper, email)
     run_lifecycle()
     with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
         run_lifecycle()

@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Conversion
 from oscar_lifecycle.signals import conversion_attributed
-from tests.shop import checkout, create_journey, register
+from tests.shop import checkout, create_journey, register_subscriber
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -27,7 +27,7 @@ APPLE_PROXY = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1
 def two_emails(client, outbox):
     """A member who got "First" and, a day later, "Second"."""
     create_journey("Series", steps=[{"delay_hours": 0, "subject": "First"}, {"delay_days": 1, "subject": "Second"}])
-    register(client, "buyer@example.com")
+    register_subscriber(client, "buyer@example.com")
     run_lifecycle()
     start = timezone.now()
     with time_machine.travel(start + timedelta(days=1, minutes=1), tick=False):

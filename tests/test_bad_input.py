@@ -11,7 +11,7 @@ from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.exceptions import InvalidContactEmail, UnknownTrigger
 from oscar_lifecycle.models import Contact, Enrollment, Journey
 from oscar_lifecycle.triggers import registered_triggers
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_a_journey_with_an_unknown_trigger_is_refused_with_the_known_ones():
 
 def test_enrolling_with_an_unknown_trigger_raises_a_clear_error():
     with pytest.raises(UnknownTrigger, match="Unknown trigger 'no_such_trigger'"):
-        enroll("no_such_trigger", contact_for("a@example.com"))
+        enroll("no_such_trigger", subscriber("a@example.com"))
 
 
 def test_a_trigger_setting_that_cannot_be_imported_fails_the_system_check(settings):
@@ -51,7 +51,7 @@ def test_a_pressure_cap_of_zero_fails_the_system_check(settings):
 def test_a_journey_without_steps_records_why_nobody_was_enrolled(caplog):
     create_journey("Empty", steps=[])
     with caplog.at_level(logging.WARNING, logger="oscar_lifecycle"):
-        enroll("registration", contact_for("b@example.com"))
+        enroll("registration", subscriber("b@example.com"))
     enrollment = Enrollment.objects.get()
     assert (enrollment.state, enrollment.reason) == (Enrollment.State.EXITED, "journey has no steps")
     assert "Journey 'Empty' has no steps" in caplog.text

@@ -13,7 +13,7 @@ from django.urls import reverse
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact
-from tests.shop import checkout, create_journey, register
+from tests.shop import checkout, create_journey, register, subscriber
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")  # the shop's TIME_ZONE in the sandbox and the tests
@@ -43,7 +43,7 @@ def birthday_journey():
 
 
 def with_birthday(email, birth_date):
-    contact = contact_for(email)
+    contact = subscriber(email)
     contact.birth_date = birth_date
     contact.save()
     return contact

@@ -13,7 +13,7 @@ from oscar.core.loading import get_model
 from oscar_lifecycle.conf import DEFAULTS
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Activity
-from tests.shop import add_to_basket, checkout, create_journey, link_destinations, recommend, register
+from tests.shop import add_to_basket, checkout, create_journey, link_destinations, recommend, register_subscriber
 
 pytestmark = pytest.mark.django_db
 Partner = get_model("partner", "Partner")
@@ -99,7 +99,7 @@ def test_a_member_gets_one_email_about_the_product_two_hours_after_viewing_it(
     browse_journey, client, kettle_and_friends, outbox
 ):
     kettle, _, _ = kettle_and_friends
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, kettle)
 
@@ -118,7 +118,7 @@ def test_the_email_is_sent_once_and_the_next_waits_for_the_hours_between_emails(
     browse_journey, client, catalogue, outbox
 ):
     first, second, third = catalogue
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, first)
     run_at(viewed_at + timedelta(hours=2, minutes=5))
@@ -138,7 +138,7 @@ def test_the_email_is_sent_once_and_the_next_waits_for_the_hours_between_emails(
 
 def test_of_several_products_viewed_the_email_is_about_the_latest(browse_journey, client, catalogue, outbox):
     first, second, third = catalogue
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     started_at = timezone.now()
     view_at(started_at, client, second)
     view_at(started_at + timedelta(minutes=5), client, third)
@@ -165,7 +165,7 @@ def run_every_ten_minutes(start, until):
 def test_a_shopper_who_keeps_browsing_hears_about_the_last_product_two_hours_after_the_last_view(
     views, browse_journey, client, catalogue, outbox
 ):
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     started_at = timezone.now()
     for minutes, index in views:
         view_at(started_at + timedelta(minutes=minutes), client, catalogue[index])
@@ -206,7 +206,7 @@ def test_no_email_once_the_product_is_in_the_basket_bought_or_out_of_stock(
     change, browse_journey, client, catalogue, outbox
 ):
     product = catalogue[0]
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, product)
 
@@ -223,7 +223,7 @@ def test_a_change_after_entering_the_journey_stops_the_waiting_email(
     change, delayed_browse_journey, client, catalogue, outbox
 ):
     product = catalogue[0]
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, product)
     run_at(viewed_at + timedelta(hours=2, minutes=5))
@@ -257,7 +257,7 @@ def test_a_variant_in_the_basket_counts_as_the_product_viewed(
     variant_in_basket, browse_journey, client, catalogue, outbox
 ):
     teapot, (blue, _) = create_teapot_in_two_colours(catalogue)
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, teapot)
 
@@ -272,7 +272,7 @@ def test_a_variant_in_the_basket_counts_as_the_product_viewed(
 def test_the_wait_is_the_editors_setting(client, catalogue, outbox):
     create_journey("Quick browse", trigger="browse_abandonment", trigger_settings={"hours": 1},
                    steps=[browse_step()])
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, catalogue[0])
 
@@ -286,7 +286,7 @@ def test_a_recommendation_gone_out_of_stock_before_the_send_is_left_out(
     delayed_browse_journey, client, kettle_and_friends, outbox
 ):
     kettle, filters, _ = kettle_and_friends
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, kettle)
     run_at(viewed_at + timedelta(hours=2, minutes=5))
@@ -310,7 +310,7 @@ def test_without_the_trigger_in_the_settings_views_are_not_recorded_and_nothing_
 ):
     take_browse_abandonment_out_of_the_triggers(settings)
     caplog.set_level(logging.WARNING)
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, catalogue[0])
 
@@ -326,7 +326,7 @@ def test_a_waiting_email_about_a_product_bought_since_is_not_sent_after_the_trig
     delayed_browse_journey, client, catalogue, outbox, settings
 ):
     product = catalogue[0]
-    register(client, "ada@example.com")
+    register_subscriber(client, "ada@example.com")
     viewed_at = timezone.now()
     view_at(viewed_at, client, product)
     run_at(viewed_at + timedelta(hours=2, minutes=5))

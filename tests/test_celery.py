@@ -3,17 +3,16 @@
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Message
 from tests.celery_app import app
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_beat_task_sends_due_steps_through_a_worker(outbox):
     create_journey(steps=[{"delay_hours": 0, "subject": "Via Celery"}])
-    enroll("registration", contact_for("celery@example.com"))
+    enroll("registration", subscriber("celery@example.com"))
 
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
         result = app.send_task("oscar_lifecycle.run", ignore_result=False)

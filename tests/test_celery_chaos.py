@@ -33,10 +33,9 @@ from anymail.signals import AnymailTrackingEvent, EventType, tracking
 from django.db import connection, transaction
 from django.utils import timezone
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment, Message
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",
@@ -190,7 +189,7 @@ def test_workers_killed_at_random_send_every_due_step_exactly_once(tmp_path):
         with transaction.atomic():  # one commit: the workers find every step due at once
             journey = create_journey(steps=[{"delay_hours": 0}] * STEPS_PER_JOURNEY)
             for number in range(STEPS // STEPS_PER_JOURNEY):
-                enroll("registration", contact_for(f"chaos{number}@example.com"))
+                enroll("registration", subscriber(f"chaos{number}@example.com"))
         elapsed = run_until_nothing_is_active(workers, beat)
     finally:
         workers.stop_all()

@@ -70,9 +70,10 @@ def owner(client_class):
 
 
 @pytest.fixture
-def story(client, client_class, owner, catalogue, outbox):
-    """Ada registers and gets a welcome; the shop names her; she clicks, buys (the click earns the
-    order), gets the second email, opens it, rates her order; her third email is due on day 3."""
+def story(client, client_class, owner, catalogue, outbox, soft_opt_in_for_all):
+    """Ada registers and gets a welcome (on the legacy soft opt-in: her data is what this is
+    about); the shop names her; she clicks, buys (the click earns the order), gets the second
+    email, opens it, rates her order; her third email is due on day 3."""
     create_journey("Welcome", steps=[
         {"delay_hours": 0, "subject": "Welcome {{ first_name|default:\"friend\" }}"},
         {"delay_days": 1, "subject": "A day later, {{ first_name }}"},

@@ -2,10 +2,9 @@
 
 import pytest
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def test_queries_grow_by_a_constant_per_email(emails, django_assert_num_queries,
     create_journey("One", steps=[{"delay_hours": 0}, {"delay_days": 1}])
     create_journey("Two", steps=[{"delay_hours": 0}])
     for number in range(emails):
-        enroll("registration", contact_for(f"c{number}@example.com"))
+        enroll("registration", subscriber(f"c{number}@example.com"))
     expected_emails = emails * 2
 
     with django_assert_num_queries(QUERIES_PER_BATCH + QUERIES_PER_EMAIL * expected_emails):

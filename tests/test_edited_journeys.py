@@ -7,11 +7,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def test_contacts_waiting_on_a_deleted_step_move_on_to_the_next(outbox):
     ])
     start = timezone.now()
     for number in range(20):
-        enroll("registration", contact_for(f"waiting{number}@example.com"), now=start)
+        enroll("registration", subscriber(f"waiting{number}@example.com"), now=start)
     with at(start):
         dispatch_due()
     publish_without(journey, "Two")
@@ -55,7 +54,7 @@ def test_contacts_waiting_on_a_deleted_step_move_on_to_the_next(outbox):
 def test_deleting_the_last_step_completes_the_journey(outbox):
     journey = create_journey(steps=[{"delay_hours": 0, "subject": "One"}, {"delay_days": 1, "subject": "Last"}])
     start = timezone.now()
-    enroll("registration", contact_for("almost@example.com"), now=start)
+    enroll("registration", subscriber("almost@example.com"), now=start)
     with at(start):
         dispatch_due()
     publish_without(journey, "Last")

@@ -45,9 +45,8 @@ def test_a_subscriber_is_told_when_and_where_they_subscribed(journey, outbox):
     assert "because you subscribed on March 14, 2026 (newsletter form)." in footer_of(outbox[0])
 
 
-def test_a_member_is_told_they_have_an_account_and_every_footer_has_the_address_and_links(
-    journey, client, outbox
-):
+def test_a_member_is_told_they_have_an_account_and_every_footer_has_the_address_and_links(client, outbox):
+    create_journey("Your account", category="relational", steps=[{"delay_hours": 0}])  # no consent asked
     LifecycleSettings.objects.create(site=Site.objects.get(is_default_site=True),
                                      postal_address="Lifecycle Sandbox SAS\n1 rue du Café, 75002 Paris")
     register(client, "member@example.com")

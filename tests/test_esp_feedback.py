@@ -206,9 +206,10 @@ def esp_ids(post):
 
 
 @pytest.fixture
-def shopper(client, catalogue, outbox):
-    """A shopper who registered through Oscar and got the first of two welcome emails. The shop
-    also thanks its customers for every order (relational mail)."""
+def shopper(client, catalogue, outbox, soft_opt_in_for_all):
+    """A shopper who registered through Oscar and got the first of two welcome emails (on the
+    legacy soft opt-in: what is tested here is what the ESP reports). The shop also thanks its
+    customers for every order (relational mail)."""
     create_journey("Welcome", steps=[{"delay_hours": 0, "subject": "Welcome"},
                                      {"delay_days": 2, "subject": "Our best sellers"}])
     create_journey("Thank you", trigger="order_placed", category="relational",

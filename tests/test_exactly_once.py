@@ -9,14 +9,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.utils import timezone
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.claim import claim_due
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.send_pool import SendPool
 from oscar_lifecycle.models import Enrollment, Message
 from tests.backends import OutageBackend, RefusingBackend, SlowEspBackend
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def outage(settings):
 @pytest.mark.django_db
 def test_an_esp_outage_delays_the_email_and_sends_it_once(outage, outbox):
     create_journey(steps=[{"delay_hours": 0, "subject": "Hello"}])
-    enroll("registration", contact_for("patient@example.com"))
+    enroll("registration", subscriber("patient@example.com"))
     outage.failures_left = 2
     start = timezone.now()
 
@@ -56,7 +55,7 @@ def test_a_refused_recipient_is_retried_a_bounded_number_of_times_then_given_up(
     settings.EMAIL_BACKEND = "tests.backends.RefusingBackend"
     settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "MAX_SEND_ATTEMPTS": 3}
     create_journey(steps=[{"delay_hours": 0}, {"delay_hours": 1}])
-    enroll("registration", contact_for("unlucky@example.com"))
+    enroll("registration", subscriber("unlucky@example.com"))
     RefusingBackend.refusals_left = 10
     start = timezone.now()
 
@@ -79,7 +78,7 @@ def test_an_esp_outage_pauses_sending_and_ends_no_journey(outage, outbox, settin
     the rest of the batch is not even tried while the ESP is down, and all goes out after."""
     create_journey(steps=[{"delay_hours": 0, "subject": "First"}, {"delay_hours": 2, "subject": "Second"}])
     for number in range(20):
-        enroll("registration", contact_for(f"waiting{number}@example.com"))
+        enroll("registration", subscriber(f"waiting{number}@example.com"))
     outage.failures_left = 10**6
     start = timezone.now()
     for minutes in range(0, 31, 5):
@@ -100,7 +99,7 @@ def test_an_esp_outage_pauses_sending_and_ends_no_journey(outage, outbox, settin
 def test_an_interrupted_send_is_held_for_review_never_resent(outbox):
     """A runner died after inserting the Message but before learning the ESP's answer."""
     journey = create_journey(steps=[{"delay_hours": 0}])
-    contact = contact_for("maybe@example.com")
+    contact = subscriber("maybe@example.com")
     enroll("registration", contact)
     enrollment = claim_due(timezone.now(), 10)[0]
     Message.objects.create(enrollment=enrollment, step=enrollment.next_step, journey=journey,
@@ -120,7 +119,7 @@ def test_an_interrupted_send_is_held_for_review_never_resent(outbox):
 @pytest.mark.django_db
 def test_a_killed_runners_claim_comes_back_after_the_lease(outbox):
     create_journey(steps=[{"delay_hours": 0}])
-    enroll("registration", contact_for("later@example.com"))
+    enroll("registration", subscriber("later@example.com"))
     assert len(claim_due(timezone.now(), 10)) == 1
 
     assert dispatch_due().sent == 0
@@ -135,7 +134,7 @@ def test_concurrent_runners_send_each_step_once(outbox, settings):
     settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "BATCH_SIZE": 7, "PRESSURE_CAP": None}
     create_journey(steps=[{"delay_hours": 0}])
     for number in range(60):
-        enroll("registration", contact_for(f"shopper{number}@example.com"))
+        enroll("registration", subscriber(f"shopper{number}@example.com"))
     barrier = threading.Barrier(4)
     errors = []
 
@@ -174,7 +173,7 @@ def test_a_failing_step_sent_receiver_neither_blocks_nor_repeats_the_journey(out
     step_sent.connect(broken_receiver)
     try:
         create_journey(steps=[{"delay_hours": 0, "subject": "One"}, {"delay_hours": 0, "subject": "Two"}])
-        enroll("registration", contact_for("observed@example.com"))
+        enroll("registration", subscriber("observed@example.com"))
         dispatch_due()
         dispatch_due()
     finally:
@@ -197,7 +196,7 @@ def test_one_broken_enrollment_is_held_and_the_rest_of_the_batch_goes_out(outbox
     monkeypatch.setitem(conditions.CONDITIONS, "exploding", Exploding())
     create_journey("Broken", steps=[{"delay_hours": 0, "condition": "exploding"}])
     create_journey("Fine", steps=[{"delay_hours": 0, "subject": "Fine"}])
-    enroll("registration", contact_for("both@example.com"))
+    enroll("registration", subscriber("both@example.com"))
 
     assert dispatch_due().outcomes == {"held": 1, "sent": 1}
     assert [email.subject for email in outbox] == ["Fine"]
@@ -215,7 +214,7 @@ def test_a_pass_slower_than_the_lease_keeps_its_claims(settings, outbox):
     settings.EMAIL_BACKEND = "tests.backends.SlowEspBackend"
     create_journey(steps=[{"delay_hours": 0}])
     for number in range(6):
-        enroll("registration", contact_for(f"patient{number}@example.com"))
+        enroll("registration", subscriber(f"patient{number}@example.com"))
     taken_by_the_other_runner = []
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         SlowEspBackend.traveller, SlowEspBackend.seconds = traveller, 25
@@ -238,7 +237,7 @@ def test_sends_in_flight_longer_than_the_lease_keep_their_claims(settings, outbo
     monkeypatch.setattr(SendPool, "WAIT_SLICE", 0.1)
     create_journey(steps=[{"delay_hours": 0}])
     for number in range(3):
-        enroll("registration", contact_for(f"patient{number}@example.com"))
+        enroll("registration", subscriber(f"patient{number}@example.com"))
     taken_by_the_other_runner = []
 
     def the_other_runner_arrives():
@@ -257,7 +256,7 @@ def test_sends_in_flight_longer_than_the_lease_keep_their_claims(settings, outbo
 def test_a_claim_is_stamped_when_it_is_made_and_a_dead_runners_rows_return_within_a_minute(outbox):
     create_journey(steps=[{"delay_hours": 0}])
     pass_started = timezone.now()
-    enroll("registration", contact_for("stamped@example.com"), now=pass_started)
+    enroll("registration", subscriber("stamped@example.com"), now=pass_started)
     five_minutes_later = pass_started + timedelta(minutes=5)
 
     with time_machine.travel(five_minutes_later, tick=False):
@@ -272,7 +271,7 @@ def test_a_claim_is_stamped_when_it_is_made_and_a_dead_runners_rows_return_withi
 def test_a_held_message_is_never_read_as_done_after_a_crash(outbox):
     """A runner held a message, then died before saving its enrollment: the step stays held."""
     journey = create_journey(steps=[{"delay_hours": 0}, {"delay_hours": 0, "subject": "Next"}])
-    contact = contact_for("crashed@example.com")
+    contact = subscriber("crashed@example.com")
     [enrollment] = enroll("registration", contact)
     Message.objects.create(enrollment=enrollment, step=enrollment.next_step, journey=journey, contact=contact,
                            category="marketing", status=Message.Status.HELD, to_email=contact.email)
@@ -289,7 +288,7 @@ def test_the_dashboard_says_when_sending_is_paused(outage, client):
     client.force_login(get_user_model().objects.create_superuser("owner", "owner@shop.test", "pw"))
     create_journey(steps=[{"delay_hours": 0}])
     for number in range(3):
-        enroll("registration", contact_for(f"paused{number}@example.com"))
+        enroll("registration", subscriber(f"paused{number}@example.com"))
     assert "Lifecycle emails are paused" not in client.get("/cms/").content.decode()
 
     outage.failures_left = 10

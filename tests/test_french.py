@@ -40,7 +40,8 @@ def contact_speaking(email, language):
 
 @pytest.mark.django_db
 def test_a_french_contact_gets_the_footer_in_french(outbox):
-    journey = create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"}])
+    # Relational: it reaches contacts who gave their address at checkout and never ticked a box.
+    journey = create_journey(category="relational", steps=[{"delay_hours": 0, "subject": "Welcome"}])
     publish_translation(journey, "fr", [{"subject": "Bienvenue"}])
     enroll("registration", contact_speaking("marie@example.fr", "fr"))
     enroll("registration", contact_speaking("mary@example.com", "en"))

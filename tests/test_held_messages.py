@@ -14,12 +14,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment, Message
 from tests.esp_standin import Mode, PostmarkStandIn
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 from tests.test_esp_feedback import (
     POSTMARK, SENDGRID, post_to_postmark_webhook, post_to_sendgrid_webhook, postmark_event,
 )
@@ -44,7 +43,7 @@ def held(postmark):
     """Two readers whose welcome reached the ESP, whose answer was lost: held."""
     create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"}, {"delay_days": 1, "subject": "Second"}])
     for reader in ("ann@example.com", "bob@example.com"):
-        enroll("registration", contact_for(reader))
+        enroll("registration", subscriber(reader))
     postmark.mode = Mode.KEEP_AND_DROP
     settings_outcomes = dispatch_due().outcomes
     while settings_outcomes["held"] < 2:  # the first hold pauses the batch: the next pass holds the other

@@ -5,16 +5,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
 
 def test_one_pass_sends_what_is_due_and_says_so(outbox):
     create_journey(steps=[{"delay_hours": 0, "subject": "From the runner"}])
-    enroll("registration", contact_for("cli@example.com"))
+    enroll("registration", subscriber("cli@example.com"))
     output = StringIO()
 
     call_command("lifecycle_run", stdout=output)

@@ -9,11 +9,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from wagtail.models import Site
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment, LifecycleSettings
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -43,7 +42,7 @@ def test_saved_settings_shape_every_email(admin_client, outbox):
     response = admin_client.post(settings_url(), settings_form())
     assert response.status_code == 302
     create_journey(steps=[{"delay_hours": 0}])
-    enroll("registration", contact_for("reader@example.com"))
+    enroll("registration", subscriber("reader@example.com"))
 
     dispatch_due()
 
@@ -72,7 +71,7 @@ def test_marketing_mail_waits_for_the_end_of_quiet_hours(admin_client, outbox):
     late_evening = datetime.datetime(2026, 11, 25, 23, 30, tzinfo=PARIS)
 
     with time_machine.travel(late_evening, tick=False):
-        enroll("registration", contact_for("night@example.com"))
+        enroll("registration", subscriber("night@example.com"))
         dispatch_due()
     assert [email.subject for email in outbox] == ["Account"], "relational mail is not held"
     waiting = Enrollment.objects.get(journey__name="Promo")
@@ -88,7 +87,7 @@ def test_the_cap_set_by_editors_applies(admin_client, outbox):
     admin_client.post(settings_url(), settings_form(pressure_cap="1"))
     for name in ("One", "Two"):
         create_journey(name, steps=[{"delay_hours": 0, "subject": name}])
-    enroll("registration", contact_for("capped@example.com"))
+    enroll("registration", subscriber("capped@example.com"))
 
     report = dispatch_due()
 

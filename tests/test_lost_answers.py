@@ -12,13 +12,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Enrollment, Message
 from tests.esp_standin import Mode, PostmarkStandIn
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 from tests.test_double_opt_in import register
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +53,7 @@ def run_passes_until(hours, start):
 @pytest.fixture
 def welcome():
     create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"}, {"delay_days": 1, "subject": "Second"}])
-    enroll("registration", contact_for("reader@example.com"))
+    enroll("registration", subscriber("reader@example.com"))
 
 
 @pytest.mark.parametrize("lost", [Mode.KEEP_AND_HANG, Mode.KEEP_AND_DROP])
@@ -101,7 +100,7 @@ def test_a_refused_connection_delays_the_email_and_sends_it_once(settings, welco
 def test_an_unknown_outcome_pauses_the_rest_of_the_batch_untouched(postmark):
     create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"}])
     for number in range(3):
-        enroll("registration", contact_for(f"reader{number}@example.com"))
+        enroll("registration", subscriber(f"reader{number}@example.com"))
     postmark.mode = Mode.KEEP_AND_DROP
     settings_concurrency_one = {"held": 1, "paused": 2}
 

@@ -8,12 +8,11 @@ import time_machine
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Enrollment, Message
-from tests.shop import checkout, create_catalogue, create_journey, recommend, register
+from tests.shop import checkout, create_catalogue, create_journey, recommend, register, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +87,7 @@ def test_a_browse_email_whose_product_was_deleted_is_not_sent(shelf, outbox):
     create_journey("Still thinking?", trigger="browse_abandonment", steps=[
         {"delay_hours": 0, "subject": "Still thinking about it?", "body": [grid("viewed")]},
     ])
-    contact = contact_for("viewer@example.com")
+    contact = subscriber("viewer@example.com")
     enroll("browse_abandonment", contact, product=shelf[0])
     shelf[0].delete()
 
@@ -103,7 +102,7 @@ def test_a_journey_that_was_never_about_an_order_sends_its_grid_as_it_can(shelf,
     create_journey("Welcome", steps=[
         {"delay_hours": 0, "subject": "Welcome", "body": [text("<p>Hello</p>"), grid("recommendations")]},
     ])
-    enroll("registration", contact_for("new@example.com"))
+    enroll("registration", subscriber("new@example.com"))
 
     dispatch_due()
 
@@ -118,13 +117,13 @@ def test_a_grid_of_chosen_products_shows_those_left_and_is_not_sent_when_none_is
         {"delay_hours": 0, "subject": "New in", "body": [text("<p>Just arrived:</p>"), grid("fixed", shelf[:2])]},
         {"delay_hours": 1, "subject": "Any questions?", "body": [text("<p>Write to us.</p>")]},
     ])
-    enroll("registration", contact_for("first@example.com"))
+    enroll("registration", subscriber("first@example.com"))
     shelf[0].delete()
     dispatch_due()
     [email] = outbox
     assert shelf[1].title in email.alternatives[0][0], "the chosen products left are shown"
 
-    enroll("registration", contact_for("second@example.com"))
+    enroll("registration", subscriber("second@example.com"))
     shelf[1].delete()
     dispatch_due()
 

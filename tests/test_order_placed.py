@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Enrollment
-from tests.shop import checkout, create_journey, register
+from tests.shop import checkout, create_journey, register, register_subscriber
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -47,7 +47,7 @@ def test_guest_checkout_enrolls_the_guest_email(client, catalogue):
 
 def test_an_order_ends_journeys_whose_goal_is_an_order(client, catalogue, outbox):
     create_journey("Welcome", goal="order_placed", steps=[{"delay_hours": 0}, {"delay_days": 3}])
-    register(client, "shopper@example.com")
+    register_subscriber(client, "shopper@example.com")
     run_lifecycle()
     assert len(outbox) == 1
 

@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from oscar.core.loading import get_model
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.content.preview import journey_preview_context
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import PersonalVoucher
 from tests.backends import OutageBackend
-from tests.shop import add_to_basket, checkout, create_journey, register
+from tests.shop import add_to_basket, checkout, create_journey, register, register_subscriber, subscriber
 
 pytestmark = pytest.mark.django_db
 Benefit = get_model("offer", "Benefit")
@@ -51,7 +50,7 @@ def code_in(email):
 def test_each_contact_gets_their_own_single_use_code_with_its_expiry(ten_percent_offer, outbox):
     create_journey("Gift", steps=[offer_step(ten_percent_offer)])
     for email in ("one@example.com", "two@example.com"):
-        enroll("registration", contact_for(email))
+        enroll("registration", subscriber(email))
     run_lifecycle()
 
     codes = [code_in(email) for email in outbox]
@@ -66,7 +65,7 @@ def test_each_contact_gets_their_own_single_use_code_with_its_expiry(ten_percent
 
 def test_a_retried_step_and_a_later_step_show_the_same_code(ten_percent_offer, outbox, settings):
     create_journey("Gift", steps=[offer_step(ten_percent_offer), offer_step(ten_percent_offer, "Reminder", 24)])
-    enroll("registration", contact_for("retry@example.com"))
+    enroll("registration", subscriber("retry@example.com"))
     settings.EMAIL_BACKEND = "tests.backends.OutageBackend"
     OutageBackend.failures_left = 1
     run_lifecycle()
@@ -83,7 +82,7 @@ def test_a_retried_step_and_a_later_step_show_the_same_code(ten_percent_offer, o
 
 def test_the_code_works_at_oscars_checkout(ten_percent_offer, outbox, client, catalogue):
     create_journey("Gift", steps=[offer_step(ten_percent_offer)])
-    register(client, "shopper@example.com")
+    register_subscriber(client, "shopper@example.com")
     run_lifecycle()
     add_to_basket(client, catalogue[0])
     response = client.post(reverse("basket:vouchers-add"), {"code": code_in(outbox[0])}, follow=True)

@@ -17,7 +17,7 @@ from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Message
-from tests.shop import create_journey, register
+from tests.shop import create_journey, register, subscriber
 
 pytestmark = pytest.mark.django_db
 ALL_TOPICS = ["recommendations", "offers", "news"]
@@ -27,7 +27,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"
 @pytest.fixture
 def first_email(outbox):
     create_journey("Tips", topic="news", steps=[{"delay_hours": 0, "subject": "Tips"}])
-    enroll("registration", contact_for("reader@example.com"))
+    enroll("registration", subscriber("reader@example.com"))
     run_lifecycle()
     return outbox[0]
 
@@ -76,7 +76,7 @@ def test_saying_no_is_logged_with_its_proof_and_a_link_cannot_say_yes_again(firs
 
 def test_the_logged_in_account_page_may_say_yes_again(client):
     register(client, "back@example.com")
-    contact = contact_for("back@example.com")
+    contact = subscriber("back@example.com")
     form = {"frequency": "every", "topics": ALL_TOPICS}
     client.post(reverse("oscar_lifecycle:account"), form)
     client.post(reverse("oscar_lifecycle:account"), {**form, "marketing": "on"})
@@ -154,6 +154,6 @@ def test_the_contact_downloads_their_data_and_may_erase_it(first_email, client, 
 
     contact = Contact.objects.get()
     assert contact.email != "reader@example.com" and contact.status == Contact.Status.UNSUBSCRIBED
-    enroll("registration", contact_for("reader@example.com"))  # the address comes back
+    enroll("registration", subscriber("reader@example.com"))  # the address comes back
     run_lifecycle()
     assert len(outbox) == 1, "nothing more to that address"

@@ -10,7 +10,7 @@ from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment, Message
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def past_marketing_email(contact, sent_at):
 
 def test_a_contact_at_the_cap_is_deferred_then_sent_when_the_window_allows(capped, outbox):
     create_journey("Promo", trigger="registration", steps=[{"delay_hours": 0, "subject": "Promo"}])
-    contact = contact_for("busy@example.com")
+    contact = subscriber("busy@example.com")
     now = timezone.now()
     oldest = now - timedelta(days=6)
     past_marketing_email(contact, oldest)
@@ -55,7 +55,7 @@ def test_a_contact_at_the_cap_is_deferred_then_sent_when_the_window_allows(cappe
 def test_the_cap_counts_emails_sent_earlier_in_the_same_pass(capped, outbox):
     for name in ("First", "Second", "Third"):
         create_journey(name, trigger="registration", steps=[{"delay_hours": 0, "subject": name}])
-    enroll("registration", contact_for("one@example.com"))
+    enroll("registration", subscriber("one@example.com"))
 
     report = dispatch_due()
 
@@ -79,13 +79,13 @@ def test_relational_mail_is_exempt_from_the_cap(capped, outbox):
 def test_deleting_a_journey_keeps_its_sent_mail_counting_towards_the_cap(capped, outbox):
     first = create_journey("Deleted later", steps=[{"delay_hours": 0}])
     create_journey("Second", steps=[{"delay_hours": 0}])
-    enroll("registration", contact_for("counted@example.com"))
+    enroll("registration", subscriber("counted@example.com"))
     dispatch_due()
     assert len(outbox) == 2
     first.delete()
 
     create_journey("Third", trigger="order_placed", steps=[{"delay_hours": 0}])
-    enroll("order_placed", contact_for("counted@example.com"))
+    enroll("order_placed", subscriber("counted@example.com"))
     report = dispatch_due()
 
     assert report.outcomes == {"deferred": 1}

@@ -18,7 +18,7 @@ from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, MessageEvent, SurveyResponse
 from oscar_lifecycle.privacy import erase_contact
-from tests.shop import create_journey, register
+from tests.shop import create_journey, register, subscriber
 from tests.test_satisfaction_survey import a_day_later, delivered_order, path_of, rating_links  # noqa: F401
 from tests.test_satisfaction_survey import survey_journey  # noqa: F401
 
@@ -107,7 +107,7 @@ def test_a_new_customer_manages_their_own_address_at_once(client):
 def forwarded_preferences_link(client, outbox):
     """The preferences link of an email the reader got (and may have forwarded)."""
     create_journey(steps=[{"delay_hours": 0, "subject": "Tips"}])
-    enroll("registration", contact_for("reader@example.com"))
+    enroll("registration", subscriber("reader@example.com"))
     run_lifecycle()
     return re.search(r'href="https://shop\.test(/lifecycle/preferences/[^"]+)"', outbox[0].alternatives[0][0]).group(1)
 
@@ -138,7 +138,7 @@ def test_the_preferences_link_still_unsubscribes_in_one_click(forwarded_preferen
 
 def test_after_an_erasure_old_links_record_nothing_personal(client, outbox, catalogue):
     create_journey(steps=[{"delay_hours": 0, "subject": "Tips"}])
-    enroll("registration", contact_for("reader@example.com"))
+    enroll("registration", subscriber("reader@example.com"))
     run_lifecycle()
     html = outbox[0].alternatives[0][0]
     click = re.search(r'href="https://shop\.test(/lifecycle/c/[^"]+)"', html).group(1)

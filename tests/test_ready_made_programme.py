@@ -14,7 +14,7 @@ from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Journey
 from oscar_lifecycle.programme.journeys import PROGRAMME
 from oscar_lifecycle.triggers import registered_triggers
-from tests.shop import register
+from tests.shop import confirm_subscription, register
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ def test_the_programme_is_installed_once_as_drafts_with_french_translations(fren
     second = install()
 
     english = Journey.objects.filter(locale=Locale.get_default())
-    assert english.count() == len(PROGRAMME) == 9
-    assert Journey.objects.filter(locale=french).count() == 9
+    assert english.count() == len(PROGRAMME) == 10
+    assert Journey.objects.filter(locale=french).count() == 10
     assert not Journey.objects.filter(live=True).exists(), "drafts for the shop owner to review"
     assert "Installed “Abandoned basket” (draft)" in first
     assert second.strip() == "The whole programme is already installed."
@@ -62,21 +62,26 @@ def test_every_ready_made_step_passes_the_editors_checks_and_previews(french, ca
         assert [preview["error"] for preview in previews] == [""] * len(previews), journey.name
 
 
-def test_published_it_welcomes_shoppers_in_their_language(french, catalogue, client_class, outbox):
+def test_published_it_tells_every_new_account_and_welcomes_subscribers_in_their_language(
+    french, catalogue, client_class, outbox
+):
     install("--publish")
-    register(client_class(), "ada@example.com")
+    register(client_class(), "ada@example.com")  # leaves the consent box unticked
     french_shopper = client_class()
     french_shopper.cookies["django_language"] = "fr"
-    register(french_shopper, "jeanne@example.fr")
+    register(french_shopper, "jeanne@example.fr", consent=True)
+    run_lifecycle()
+    confirm_subscription(french_shopper, "jeanne@example.fr")
     run_lifecycle()
     assert sorted((email.to[0], email.subject) for email in outbox) == [
-        ("ada@example.com", "Welcome to Lifecycle Sandbox, friend!"),
+        ("ada@example.com", "Your account at Lifecycle Sandbox is ready"),
         ("jeanne@example.fr", "Bienvenue chez Lifecycle Sandbox, cher client\u00a0!"),
+        ("jeanne@example.fr", "Votre compte chez Lifecycle Sandbox est prêt"),
     ]
-    for welcome in outbox:  # thanks first: products come from the second email on
-        html = welcome.alternatives[0][0]
-        assert "Thank you for joining" in html or "Merci de votre inscription" in html
-        assert not any(product.title in html for product in catalogue)
+    for email in outbox:  # account mail, then thanks: products come from the welcome's second email on
+        assert not any(product.title in email.alternatives[0][0] for product in catalogue)
+    [welcome] = [email for email in outbox if email.subject.startswith("Bienvenue")]
+    assert "Merci de votre inscription" in welcome.alternatives[0][0]
 
 
 def test_every_ready_made_journey_opens_in_the_editor(french, catalogue, client):

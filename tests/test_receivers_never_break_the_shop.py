@@ -36,7 +36,7 @@ def test_registration_and_checkout_succeed_when_recording_fails(monkeypatch, cli
 def test_an_activity_the_runner_cannot_process_is_logged_and_the_others_go_on(
     monkeypatch, client_class, catalogue, caplog
 ):
-    create_journey("Welcome", steps=[{"delay_hours": 0}])
+    create_journey("Your account", category="relational", steps=[{"delay_hours": 0}])
     register(client_class(), "first@example.com")
     register(client_class(), "second@example.com")
     real_resolve = activities._resolve

@@ -9,12 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from oscar_lifecycle.content import render
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Contact, Journey, Message
 from oscar_lifecycle.tracking.tokens import contact_id_from_unsubscribe_token
-from tests.shop import create_catalogue, create_journey, link_destinations, place_order
+from tests.shop import create_catalogue, create_journey, link_destinations, place_order, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +67,8 @@ def test_one_batch_gives_each_contact_their_own_name_links_and_products(outbox):
     create_journey("News", steps=[{"delay_hours": 0, "subject": "For {{ first_name|default:\"you\" }}",
                                    "body": BODY}])
     contacts = {
-        "ada@example.com": contact_for("ada@example.com", user=ada),
-        "bob@example.com": contact_for("bob@example.com"),
+        "ada@example.com": subscriber("ada@example.com", user=ada),
+        "bob@example.com": subscriber("bob@example.com"),
     }
     Contact.objects.filter(email="ada@example.com").update(first_name="Ada")
     for contact in contacts.values():
@@ -97,7 +96,7 @@ def test_a_step_is_inlined_once_for_contacts_who_see_the_same_blocks(outbox, inl
     create_catalogue(3)
     create_journey("News", steps=[{"delay_hours": 0, "body": BODY}])
     for number in range(20):
-        enroll("registration", contact_for(f"c{number}@example.com"))
+        enroll("registration", subscriber(f"c{number}@example.com"))
 
     assert dispatch_due().sent == 20
 
@@ -112,9 +111,9 @@ def test_contacts_whose_blocks_differ_get_a_document_each(outbox, inlined):
     buyer = get_user_model().objects.create_user("buyer", "buyer@example.com", "pw")
     place_order((kettle, 1), user=buyer)
     create_journey("News", steps=[{"delay_hours": 0, "body": BODY}])
-    enroll("registration", contact_for("buyer@example.com", user=buyer))
+    enroll("registration", subscriber("buyer@example.com", user=buyer))
     for number in range(5):
-        enroll("registration", contact_for(f"c{number}@example.com"))
+        enroll("registration", subscriber(f"c{number}@example.com"))
 
     assert dispatch_due().sent == 6
 
@@ -128,7 +127,7 @@ def queries_to_send(emails, body, name):
     """The statements one dispatch_due() pass runs to send ``emails`` emails of a new journey."""
     journey = create_journey(name, steps=[{"delay_hours": 0, "body": body}])
     for number in range(emails):
-        enroll("registration", contact_for(f"{name}{number}@example.com"))
+        enroll("registration", subscriber(f"{name}{number}@example.com"))
     with CaptureQueriesContext(connection) as queries:
         assert dispatch_due().sent == emails
     Journey.objects.filter(pk=journey.pk).update(live=False)  # later contacts do not enter it

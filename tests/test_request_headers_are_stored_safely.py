@@ -10,12 +10,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact
 from oscar_lifecycle.suppression import suppressed
-from tests.shop import PASSWORD, create_journey
+from tests.shop import PASSWORD, create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ NOT_ADDRESSES = ["unknown", "203.0.113.7, 10.0.0.1", "203.0.113.999", "fe80::1%e
 @pytest.fixture
 def first_email(outbox):
     create_journey("Tips", topic="news", steps=[{"delay_hours": 0, "subject": "Tips"}])
-    enroll("registration", contact_for(READER))
+    enroll("registration", subscriber(READER))
     run_lifecycle()
     return outbox[0]
 

@@ -5,12 +5,11 @@ import threading
 
 import pytest
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Message
 from tests.backends import CrowdedEspBackend
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def test_sends_overlap_up_to_the_setting_and_never_beyond(settings, crowded_esp,
     crowded_esp.barrier = threading.Barrier(4, timeout=10)  # answers four sends at a time, together
     create_journey(steps=[{"delay_hours": 0}])
     for number in range(12):
-        enroll("registration", contact_for(f"crowd{number}@example.com"))
+        enroll("registration", subscriber(f"crowd{number}@example.com"))
 
     report = dispatch_due()
 
@@ -43,7 +42,7 @@ def test_with_a_concurrency_of_one_the_esp_sees_one_email_at_a_time(settings, cr
     crowded_esp.barrier = threading.Barrier(1)
     create_journey(steps=[{"delay_hours": 0}])
     for number in range(3):
-        enroll("registration", contact_for(f"one{number}@example.com"))
+        enroll("registration", subscriber(f"one{number}@example.com"))
 
     assert dispatch_due().sent == 3
     assert crowded_esp.most_in_flight == 1

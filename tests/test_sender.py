@@ -12,11 +12,10 @@ from django.core.mail import EmailMessage
 from wagtail.models import Site
 
 from oscar_lifecycle.backends.console import EmailBackend as ConsoleBackend
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import LifecycleSettings, Message
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def default_site():
 
 def send_one_step():
     create_journey(steps=[{"delay_hours": 0}])
-    enroll("registration", contact_for("reader@example.com"))
+    enroll("registration", subscriber("reader@example.com"))
     return dispatch_due()
 
 

@@ -43,13 +43,16 @@ def test_a_basket_addition_costs_nothing(every_trigger_live, client, catalogue):
     assert our_queries(lambda: add_to_basket(client, catalogue[0])) == []
 
 
-def test_the_checkout_gateway_costs_one_insert(every_trigger_live, client, catalogue):
+@pytest.mark.parametrize("ticked", [{}, {"lifecycle_marketing_consent": "yes"}], ids=["box unticked", "box ticked"])
+def test_the_checkout_gateway_costs_one_insert(ticked, every_trigger_live, client, catalogue):
     add_to_basket(client, catalogue[0])
     ours = our_queries(lambda: client.post(
-        reverse("checkout:index"), {"username": "guest@example.com", "options": "anonymous"}
+        reverse("checkout:index"), {"username": "guest@example.com", "options": "anonymous", **ticked}
     ))
     assert len(ours) == 1 and ours[0].startswith("INSERT")
-    assert Activity.objects.get().email == "guest@example.com"
+    activity = Activity.objects.get()
+    assert activity.email == "guest@example.com"
+    assert bool(activity.consent_request) == bool(ticked), "the ticked box travels in that one row"
 
 
 def test_placing_an_order_costs_one_insert(every_trigger_live, client, catalogue):

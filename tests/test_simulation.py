@@ -19,10 +19,15 @@ def test_a_simulated_week_shows_each_contacts_emails_and_leaves_the_shop_as_it_w
 
     report = output.getvalue()
     tom = report.split("tom@simulated.example")[1].split("@")[0]
-    assert "day  0 10:00  Welcome to Lifecycle Sandbox, Tom!  [Welcome and first month]" in tom
-    assert "day  7 10:00  Our customers' favourites this week" in tom
-    camille = report.split("camille@simulated.example")[1]
+    assert "day  0 10:00  Your account at Lifecycle Sandbox is ready  [Your account is ready]" in tom
+    assert "Welcome" not in tom, "he did not tick the consent box: account mail only"
+    jeanne = report.split("jeanne@simulated.example")[1].split("@")[0]
+    assert "day  0 12:00  Bienvenue chez Lifecycle Sandbox, Jeanne\u00a0!  [Welcome and first month]" in jeanne, (
+        "welcomed as soon as she confirmed")
+    camille = report.split("camille@simulated.example")[1].split("@")[0]
     assert "day  3 16:00  Votre panier vous attend  [Abandoned basket]" in camille
     assert "Un petit geste pour votre panier" in camille
+    paul = report.split("paul@simulated.example")[1].split("@")[0]
+    assert "(no email)" in paul, "a guest who did not tick the box gets no reminder"
     assert "Happy birthday" not in report, "Léa's birthday is on day 10, after this week"
     assert not Contact.objects.filter(email__endswith="@simulated.example").exists(), "rolled back"

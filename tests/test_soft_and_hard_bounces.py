@@ -307,9 +307,10 @@ def esp(request, settings):
 
 
 @pytest.fixture
-def shopper(esp, client, catalogue, outbox):
+def shopper(esp, client, catalogue, outbox, soft_opt_in_for_all):
     """A shopper who registered and got the first of the welcome series (an email every three
-    days, so the pressure cap never holds one back). The shop also thanks every order (relational)."""
+    days, so the pressure cap never holds one back; on the legacy soft opt-in: what is tested here
+    is what the ESP reports). The shop also thanks every order (relational)."""
     create_journey("Welcome", steps=[{"delay_hours": 0, "subject": "Email 1"}] + [
         {"delay_days": 3, "subject": f"Email {number}"} for number in range(2, 9)])
     create_journey("Thank you", trigger="order_placed", category="relational",

@@ -8,12 +8,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment, Message
 from tests.backends import SlowEspBackend
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +40,8 @@ def stalling_esp(settings):
 def test_a_failed_step_retried_by_another_runner_is_not_sent_again_by_the_stalled_one(stalling_esp, outbox):
     journey = create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"}, {"delay_days": 1, "subject": "Next"}])
     now = timezone.now()
-    [first] = enroll("registration", contact_for("first@example.com"), now=now - timedelta(minutes=10))
-    [retried] = enroll("registration", contact_for("retried@example.com"), now=now - timedelta(minutes=5))
+    [first] = enroll("registration", subscriber("first@example.com"), now=now - timedelta(minutes=10))
+    [retried] = enroll("registration", subscriber("retried@example.com"), now=now - timedelta(minutes=5))
     Message.objects.create(enrollment=retried, step=retried.next_step, journey=journey, contact=retried.contact,
                            category=journey.category, status=Message.Status.FAILED, attempts=1,
                            to_email=retried.contact.email, subject="Welcome", reason="ESP unavailable (503)")
@@ -55,7 +54,7 @@ def test_a_failed_step_retried_by_another_runner_is_not_sent_again_by_the_stalle
 
 def test_an_email_answered_after_the_lease_is_recorded_and_its_journey_goes_on(stalling_esp, outbox):
     create_journey(steps=[{"delay_hours": 0, "subject": "Welcome"}, {"delay_days": 1, "subject": "Next"}])
-    enroll("registration", contact_for("slow@example.com"))
+    enroll("registration", subscriber("slow@example.com"))
 
     dispatch_due()
 

@@ -16,7 +16,7 @@ from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Message, Suppression
 from oscar_lifecycle.privacy import erase_contact
-from tests.shop import PASSWORD, checkout, create_journey, register
+from tests.shop import PASSWORD, checkout, create_journey, register, register_subscriber, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_an_erased_customer_who_orders_again_gets_no_marketing(client, catalogue
 
 def test_no_send_goes_to_a_suppressed_address_whatever_row_it_is_on(outbox):
     create_journey("Welcome", steps=[{"delay_hours": 0}])
-    contact = contact_for("bounced@example.com")
+    contact = subscriber("bounced@example.com")
     enroll("registration", contact)
     say_no(contact, Contact.Status.BOUNCED, source="ESP: bounced")
     Contact.objects.filter(pk=contact.pk).update(status=Contact.Status.ACTIVE)  # a row put back by hand
@@ -83,7 +83,7 @@ def test_the_list_only_gets_stronger():
 
 def test_deleting_an_account_erases_the_contact_and_stops_every_send(client, outbox):
     create_journey("Welcome", steps=[{"delay_hours": 0}, {"delay_days": 1, "subject": "Day two"}])
-    register(client, "leaving@example.com")
+    register_subscriber(client, "leaving@example.com")
     run_lifecycle()
     assert len(outbox) == 1
 
@@ -95,7 +95,7 @@ def test_deleting_an_account_erases_the_contact_and_stops_every_send(client, out
     assert len(outbox) == 1, "nothing after the account is gone"
     contact = Contact.objects.get()
     assert contact.email != "leaving@example.com" and contact.status == Contact.Status.UNSUBSCRIBED
-    register(client, "leaving@example.com")  # the same address comes back
+    register(client, "leaving@example.com", consent=True)  # the same address comes back
     run_lifecycle()
     assert len(outbox) == 1
 
@@ -108,7 +108,7 @@ def preferences_link(email):
 def declined_offers(client, outbox):
     """A contact who got an email and unticked "offers" on the preferences page it links to."""
     create_journey("Tips", trigger="birthday", topic="news", steps=[{"delay_hours": 0, "subject": "Tips"}])
-    enroll("birthday", contact_for("picky@example.com"))
+    enroll("birthday", subscriber("picky@example.com"))
     run_lifecycle()
     client.post(preferences_link(outbox[0]),
                 {"marketing": "on", "frequency": "every", "topics": ["recommendations", "news"]})
@@ -131,7 +131,7 @@ def test_a_declined_topic_survives_the_contact_being_deleted_in_the_admin(comes_
     shopper = client_class()
     if comes_back == "registers":
         journeys_of_each_topic("registration")
-        register(shopper, "picky@example.com")
+        register_subscriber(shopper, "picky@example.com")
     else:
         journeys_of_each_topic("order_placed")
         checkout(shopper, catalogue[0], guest_email="picky@example.com")

@@ -9,12 +9,11 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.engine.test_send import send_test_email
 from oscar_lifecycle.models import Contact, Message, MessageEvent
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 PRODUCT_URL = "https://shop.test/catalogue/"
@@ -28,7 +27,7 @@ def sent_email(outbox):
         ("button", {"text": "Shop now", "url": "/catalogue/"}),
         ("button", {"text": "Our blog", "url": "https://blog.example.org/post?id=1&lang=fr"}),
     ]}])
-    enroll("registration", contact_for("reader@example.com"))
+    enroll("registration", subscriber("reader@example.com"))
     run_lifecycle()
     return outbox[0]
 

@@ -2,12 +2,11 @@
 
 import pytest
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Enrollment
 from sandbox.demo.translations import publish_translation
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def welcome_in_french():
 
 
 def enroll_contact(email, locale):
-    contact = contact_for(email)
+    contact = subscriber(email)
     contact.locale = locale
     contact.save()
     enroll("registration", contact)

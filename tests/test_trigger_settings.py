@@ -15,7 +15,7 @@ from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Journey
 from oscar_lifecycle.triggers import registered_triggers
 from tests.admin import journey_form_for_trigger, journey_url, step_form
-from tests.shop import add_to_basket, register
+from tests.shop import add_to_basket, register_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_the_setting_saved_in_the_editor_decides_when_the_reminder_goes(editor_c
     ))
     assert response.status_code == 302, response.content.decode()[:3000]
     shopper = client_class()
-    register(shopper, "hasty@example.com")
+    register_subscriber(shopper, "hasty@example.com")
     add_to_basket(shopper, catalogue[0])
     left_at = timezone.now()
 

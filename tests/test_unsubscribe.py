@@ -9,7 +9,7 @@ from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Contact, Message
-from tests.shop import create_journey
+from tests.shop import create_journey, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def unsubscribe_path(email):
 
 def test_the_link_in_the_email_unsubscribes_after_confirmation(client, outbox):
     create_journey(steps=[{"delay_hours": 0}, {"delay_hours": 0}])
-    enroll("registration", contact_for("leaving@example.com"))
+    enroll("registration", subscriber("leaving@example.com"))
     dispatch_due()
     path = unsubscribe_path(outbox[0])
 

@@ -13,7 +13,7 @@ from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.frequency import choose_frequency
 from oscar_lifecycle.models import Contact, Enrollment
-from tests.shop import checkout, create_journey, register
+from tests.shop import checkout, create_journey, register, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_a_prospect_silent_for_six_months_is_sunset():
 
 @pytest.mark.parametrize("frequency, days_apart", [("weekly", 7), ("monthly", 30), ("paused", 91)])
 def test_the_dispatcher_honours_how_often_the_contact_wants_mail(frequency, days_apart, outbox, client_class):
-    contact = contact_for("picky@example.com")
+    contact = subscriber("picky@example.com")
     create_journey("Series", trigger="registration",
                    steps=[{"delay_hours": 0, "subject": "One"}, {"delay_days": 1, "subject": "Two"}])
     enroll("registration", contact)

@@ -86,6 +86,8 @@ class _JourneysOfTriggers:
 # another shop): it updates the contact, but "after your order" mail would come years late.
 BACKDATED_ORDER = timedelta(days=1)
 ORDER_KINDS = {Activity.Kind.ORDER_PLACED, Activity.Kind.ORDER_STATUS_CHANGED}
+# Where the contact ticked the consent box an activity carries, as its ConsentEvent says.
+CONSENT_SOURCES = {Activity.Kind.REGISTERED: "registration form", Activity.Kind.CHECKOUT_STARTED: "checkout form"}
 
 
 def _process(activity, journeys_of, now):
@@ -93,8 +95,8 @@ def _process(activity, journeys_of, now):
     if activity.kind in ORDER_KINDS and activity.order is None:
         return "order deleted", None
     contact = _resolve(activity)
-    if activity.kind == Activity.Kind.REGISTERED and activity.consent_request:
-        ask_for_confirmation(contact, activity.consent_request)
+    if activity.consent_request:
+        ask_for_confirmation(contact, activity.consent_request, source=CONSENT_SOURCES[activity.kind])
     if activity.kind == Activity.Kind.ORDER_PLACED:
         exit_for_goal(ORDER_PLACED_GOAL, contact, now=now)
         attribute_order(activity.order, contact)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from ..conditions import CONDITIONS, ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
+from ..consent_rules import AWAITING_CONFIRMATION, confirmation_deadline
 from ..content.footer import consent_basis
 from ..content.render import StepTemplate
 from ..exceptions import ContentUnavailable, InvalidSender
@@ -401,7 +402,12 @@ def _process(enrollment, batch, claim):
             _advance(enrollment, batch, step, now)
             return "skipped"
 
-    reason = suppression_reason(enrollment.contact, journey)
+    reason = suppression_reason(enrollment.contact, journey, now)
+    if reason == AWAITING_CONFIRMATION:
+        # Until the contact confirms (release_awaiting makes the step due at once), or gives up.
+        enrollment.next_run_at = confirmation_deadline(enrollment.contact)
+        enrollment.reason = AWAITING_CONFIRMATION
+        return "deferred"
     if not reason and enrollment.contact.email in batch.suppressed:
         reason = "the address is on the suppression list"
     if reason:

@@ -10,7 +10,7 @@ from wagtail.models import Locale
 from ..models import Contact, Enrollment, Journey
 from ..triggers import get_trigger
 from ..triggers.base import Entry
-from .gates import suppression_reason
+from .gates import may_enter
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ def enroll_entries(
     now: datetime | None = None,
 ) -> list[Enrollment]:
     """Enroll each entry in ``journeys`` (default: every live journey of the trigger) unless
-    its audience, re-entry policy or the contact's status forbids it; return the new enrollments.
+    its audience, re-entry policy, the contact's status or consent forbids it (a contact who
+    ticked a consent box enters, and waits for its confirmation); return the new enrollments.
 
     A fixed number of queries whatever the number of entries: scans enroll thousands at once.
     """
@@ -89,7 +90,7 @@ def enroll_entries(
             states = earlier_states.setdefault((contact.pk, journey.pk), set())
             if not _in_audience(journey, contact) or _blocked_by_reentry(journey, states):
                 continue
-            if suppression_reason(contact, journey):
+            if not may_enter(contact, journey, now):
                 continue
             states.add(Enrollment.State.ACTIVE)
             new_enrollments.append(_new_enrollment(journey, entry, now))

@@ -45,7 +45,8 @@ class Activity(models.Model):
     language = models.CharField(_("language of the request"), max_length=10, blank=True)
     consent_request = models.JSONField(
         _("consent asked"), default=dict, blank=True,
-        help_text=_("A ticked consent box at registration, with its proof (IP address, browser, words)."),
+        help_text=_("A consent box ticked at registration or at the checkout gateway, with its proof (IP address, "
+                    "browser, words)."),
     )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="activities",

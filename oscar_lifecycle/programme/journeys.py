@@ -42,6 +42,30 @@ def words(subject, preheader, body):
     return {"subject": subject, "preheader": preheader, "body": body}
 
 
+def account_ready(offer):
+    # Relational: every new account hears that it is ready, consent or not; news and offers are
+    # the welcome series' (marketing), which waits for consent where the shop's rule asks for it.
+    return {
+        "key": "account_ready", "topic": "", "name": "Your account is ready", "trigger": "registration",
+        "audience": "all", "reentry": "once", "goal": "", "category": "relational",
+        "steps": [
+            ({"delay_days": 0}, words(
+                "Your account at {{ shop_name }} is ready", "Sign in to follow your orders.",
+                [heading(f"Hello {NAME},"),
+                 text("<p>Your account at {{ shop_name }} is ready. Sign in with this address to follow "
+                      "your orders, keep your addresses and check out faster.</p>"),
+                 button("My account", "/accounts/")],
+            ), words(
+                "Votre compte chez {{ shop_name }} est prêt", "Connectez-vous pour suivre vos commandes.",
+                [heading(f"Bonjour {PRENOM},"),
+                 text("<p>Votre compte chez {{ shop_name }} est prêt. Connectez-vous avec cette adresse pour "
+                      "suivre vos commandes, enregistrer vos adresses et commander plus vite.</p>"),
+                 button("Mon compte", "/accounts/")],
+            )),
+        ],
+    }
+
+
 def new_members(offer):
     return {
         "key": "new_members", "topic": "news", "name": "Welcome and first month", "trigger": "registration",
@@ -319,6 +343,6 @@ def loyalty(offer):
 
 
 PROGRAMME = [
-    new_members, abandoned_basket, browse_abandonment, after_the_order, satisfaction, winback,
-    birthday, order_anniversary, loyalty,
+    account_ready, new_members, abandoned_basket, browse_abandonment, after_the_order, satisfaction,
+    winback, birthday, order_anniversary, loyalty,
 ]

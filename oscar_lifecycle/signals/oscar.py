@@ -2,7 +2,8 @@
 
 The runner (``engine/activities.py``) does the rest. Orders and registrations are
 always recorded (they keep contacts' facts and goals current); checkout starts,
-product views and status changes only while a trigger in TRIGGERS needs them.
+product views and status changes only while a trigger in TRIGGERS needs them, and a
+checkout start whenever the guest ticked the consent box at the gateway.
 """
 
 import logging
@@ -17,6 +18,8 @@ from ..triggers import recorded_activity_kinds
 
 logger = logging.getLogger(__name__)
 ALWAYS_RECORDED = {Activity.Kind.REGISTERED, Activity.Kind.ORDER_PLACED}
+# Where a shopper may tick the consent box: registration, and Oscar's checkout gateway.
+MAY_CARRY_CONSENT = {Activity.Kind.REGISTERED, Activity.Kind.CHECKOUT_STARTED}
 
 
 def _recorder(kind):
@@ -25,10 +28,10 @@ def _recorder(kind):
             try:
                 if not lifecycle_setting("ENABLED"):
                     return
-                if kind not in ALWAYS_RECORDED and kind not in recorded_activity_kinds():
-                    return
                 activity = build_activity(**kwargs)
-                if activity is not None:
+                if activity is None:
+                    return
+                if activity.consent_request or kind in ALWAYS_RECORDED or kind in recorded_activity_kinds():
                     activity.kind = kind
                     activity.save(force_insert=True)
             except Exception:
@@ -44,15 +47,20 @@ def _user_id(user):
     return user.pk if user is not None and user.is_authenticated else None
 
 
+def _consent_request(request):
+    """The consent box ticked in the form ``request`` posted, with its words and proof; {} when
+    it was not ticked."""
+    if request is None or not request.POST.get(CONSENT_FIELD):
+        return {}
+    return {"wording": str(marketing_wording()), **request_proof(request)}
+
+
 @_recorder(Activity.Kind.REGISTERED)
 def on_user_registered(user, request=None, **kwargs):
-    """A ticked consent box (``oscar_lifecycle/registration_consent.html`` in the registration
+    """A ticked consent box (``oscar_lifecycle/consent_box.html`` in the registration
     form) travels with the activity, with its proof: the runner asks for the confirmation."""
-    consent_request = {}
-    if request is not None and request.POST.get(CONSENT_FIELD):
-        consent_request = {"wording": str(marketing_wording()), **request_proof(request)}
     return Activity(user_id=user.pk, email=user.email, language=translation.get_language() or "",
-                    consent_request=consent_request)
+                    consent_request=_consent_request(request))
 
 
 @_recorder(Activity.Kind.ORDER_PLACED)
@@ -71,12 +79,14 @@ def on_order_status_changed(order, new_status, **kwargs):
 
 @_recorder(Activity.Kind.CHECKOUT_STARTED)
 def on_start_checkout(request, email=None, **kwargs):
+    """A ticked consent box (``oscar_lifecycle/consent_box.html`` in Oscar's checkout
+    gateway) travels with the activity, with its proof, as at registration."""
     basket = getattr(request, "basket", None)
     if basket is None or basket.pk is None:
         return None
     return Activity(
         basket_id=basket.pk, user_id=_user_id(request.user), email=email or "",
-        language=translation.get_language() or "",
+        language=translation.get_language() or "", consent_request=_consent_request(request),
     )
 
 
@@ -97,10 +107,11 @@ RECEIVERS = [
 
 
 def connect():
-    """Connect the receivers of the signals that TRIGGERS needs (and always orders, registrations)."""
+    """Connect the receivers of the signals that TRIGGERS needs (and always orders, registrations
+    and checkout starts, which may carry a ticked consent box)."""
     from oscar.core.loading import get_class
 
-    needed = ALWAYS_RECORDED | recorded_activity_kinds()
+    needed = ALWAYS_RECORDED | MAY_CARRY_CONSENT | recorded_activity_kinds()
     for kind, module, signal_name, receiver in RECEIVERS:
         if kind in needed:
             get_class(module, signal_name).connect(receiver, dispatch_uid=f"oscar_lifecycle.{signal_name}")

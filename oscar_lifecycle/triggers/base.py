@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -139,20 +138,9 @@ class ScanTrigger(Trigger):
 
     interval = timedelta(minutes=5)
 
-    @staticmethod
-    def reachable(journey, prefix=""):
-        """A filter on contacts (under ``prefix``, e.g. "contact__") that ``journey`` may reach,
-        as ``engine/gates.py`` decides, in SQL: so a scan does not find, run after run, contacts
-        it would never enroll."""
-        from ..models import Contact  # here: the models import the trigger registry
-
-        statuses = [Contact.Status.ACTIVE] if journey.is_marketing else [Contact.Status.ACTIVE, Contact.Status.SUNSET]
-        reachable = Q(**{f"{prefix}status__in": statuses})
-        if journey.is_marketing:
-            reachable &= ~Q(**{f"{prefix}consent": Contact.Consent.WITHDRAWN})
-        return reachable
-
     def due_entries(self, journey, settings, now):
         """Everyone due to enter ``journey`` at ``now`` and not already in it for the same reason,
-        in a number of queries that does not grow with the number of contacts."""
+        in a number of queries that does not grow with the number of contacts; only contacts
+        the journey may reach (``engine.gates.reachable``), so a scan does not find, run after
+        run, contacts it would never enroll."""
         raise NotImplementedError

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from ..contacts import contacts_for_users
+from ..engine.gates import reachable
 from ..models import Activity, Contact, Enrollment
 from ..purchases import bought_since_added, order_times, purchased_products
 from .base import Entry, ScanTrigger, TriggerSetting
@@ -70,7 +71,7 @@ class AbandonedBasketTrigger(ScanTrigger):
                 ),
                 at_checkout=Exists(checkouts),
             )
-            .exclude(Exists(Contact.objects.filter(pk=OuterRef("contact_id")).exclude(self.reachable(journey))))
+            .exclude(Exists(Contact.objects.filter(pk=OuterRef("contact_id")).exclude(reachable(journey, now))))
             .exclude(Exists(Enrollment.objects.filter(
                 journey=journey, basket=OuterRef("pk"), created_at__gte=OuterRef("last_touched")
             )))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from ..content.products import available_product_ids
+from ..engine.gates import reachable
 from ..models import Activity, Contact, Enrollment
 from ..purchases import purchased_products
 from .base import Entry, ScanTrigger, TriggerSetting
@@ -58,7 +59,7 @@ class BrowseAbandonmentTrigger(ScanTrigger):
                 kind=Activity.Kind.PRODUCT_VIEWED, contact__isnull=False, product__isnull=False,
                 created_at__lte=viewed_before, created_at__gt=viewed_before - self.lookback,
             )
-            .filter(self.reachable(journey, "contact__"))
+            .filter(reachable(journey, now, "contact__"))
             # Still browsing: due only once the contact's last view is ``hours`` old.
             .exclude(Exists(Activity.objects.filter(
                 kind=Activity.Kind.PRODUCT_VIEWED, contact=OuterRef("contact"), created_at__gt=viewed_before,

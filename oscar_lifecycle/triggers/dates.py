@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from ..engine.gates import reachable
 from ..models import Contact, Enrollment
 from .base import Entry, ScanTrigger, TriggerSetting
 
@@ -40,7 +41,7 @@ class _YearlyTrigger(ScanTrigger):
         return local_now.date() if now >= starts_at else None
 
     def not_this_year(self, contacts, journey, now):
-        return contacts.filter(status=Contact.Status.ACTIVE).exclude(Exists(Enrollment.objects.filter(
+        return contacts.filter(reachable(journey, now)).exclude(Exists(Enrollment.objects.filter(
             journey=journey, contact=OuterRef("pk"), created_at__gt=now - ONCE_A_YEAR
         )))
 

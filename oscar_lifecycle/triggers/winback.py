@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..engine.gates import reachable
 from ..models import Contact, Enrollment
 from .base import Entry, ScanTrigger, TriggerSetting
 
@@ -28,7 +29,7 @@ class WinbackTrigger(ScanTrigger):
     def due_entries(self, journey, settings, now):
         inactive_since = now - timedelta(days=settings["days_inactive"])
         contacts = (
-            Contact.objects.filter(status=Contact.Status.ACTIVE, last_order_at__lte=inactive_since)
+            Contact.objects.filter(reachable(journey, now), last_order_at__lte=inactive_since)
             .filter(Q(last_engagement_at__isnull=True) | Q(last_engagement_at__lte=inactive_since))
             .exclude(Exists(Enrollment.objects.filter(
                 journey=journey, contact=OuterRef("pk"), created_at__gte=OuterRef("last_order_at")

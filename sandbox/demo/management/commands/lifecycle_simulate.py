@@ -13,6 +13,7 @@ import tempfile
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import time_machine
 from django.contrib.auth import get_user_model
@@ -27,6 +28,8 @@ from oscar.core.loading import get_model
 
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Enrollment, Message
+from oscar_lifecycle.optin import CONSENT_FIELD
+from oscar_lifecycle.tracking.tokens import confirm_url
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -43,12 +46,19 @@ class Shopper:
         self.browser = Client()
         self.browser.cookies["django_language"] = language
 
-    def register(self):
-        self.browser.post(reverse("customer:register"),
-                          {"email": self.email, "password1": PASSWORD, "password2": PASSWORD})
+    def register(self, *, consent=False):
+        """Register through Oscar's form, ticking the marketing consent box or not."""
+        form = {"email": self.email, "password1": PASSWORD, "password2": PASSWORD}
+        if consent:
+            form[CONSENT_FIELD] = "yes"
+        self.browser.post(reverse("customer:register"), form)
         get_user_model().objects.filter(email=self.email).update(
             first_name=self.first_name, last_name=self.last_name
         )
+
+    def confirm_subscription(self):
+        """Open the link of the confirmation email the runner sent, and press "Yes, I confirm"."""
+        self.browser.post(urlsplit(confirm_url(Contact.objects.get(email=self.email))).path)
 
     def log_in(self):
         self.browser.force_login(get_user_model().objects.get(email=self.email))
@@ -59,8 +69,12 @@ class Shopper:
     def add_to_basket(self, product):
         self.browser.post(reverse("basket:add", args=[product.pk]), {"quantity": 1})
 
-    def type_email_at_checkout(self):
-        self.browser.post(reverse("checkout:index"), {"username": self.email, "options": "anonymous"})
+    def type_email_at_checkout(self, *, consent=False):
+        """Type the address at Oscar's checkout gateway as a guest, ticking the consent box or not."""
+        form = {"username": self.email, "options": "anonymous"}
+        if consent:
+            form[CONSENT_FIELD] = "yes"
+        self.browser.post(reverse("checkout:index"), form)
 
     def check_out(self, product=None):
         if product is not None:
@@ -130,16 +144,20 @@ class Command(BaseCommand):
         tom = Shopper("tom@simulated.example", "Tom", "Smith")
         jeanne = Shopper("jeanne@simulated.example", "Jeanne", "Moreau", "fr")
         camille = Shopper("camille@simulated.example", "Camille", "Roux", "fr")
+        paul = Shopper("paul@simulated.example", "Paul", "Girard", "fr")
         claire = Shopper("claire@example.com", "Claire", "Martin")
         lea = Contact.objects.filter(email="lea@example.com")
         birthday = timezone.localdate() + timedelta(days=10)
         day = 24
         return {
             1: [tom.register],
-            2: [jeanne.register],
+            2: [lambda: jeanne.register(consent=True)],
+            3: [jeanne.confirm_subscription],
             day + 5: [jeanne.log_in, lambda: jeanne.view(tea)],
             2 * day + 11: [jeanne.log_in, lambda: jeanne.add_to_basket(kettle)],
-            3 * day + 6: [lambda: camille.add_to_basket(mug), camille.type_email_at_checkout],
+            3 * day + 6: [lambda: camille.add_to_basket(mug), lambda: camille.type_email_at_checkout(consent=True)],
+            3 * day + 7: [camille.confirm_subscription],
+            3 * day + 8: [lambda: paul.add_to_basket(mug), paul.type_email_at_checkout],
             4 * day: [jeanne.log_in, jeanne.check_out],
             4 * day + 1: [lambda: lea.update(birth_date=birthday.replace(year=1990))],
             5 * day + 3: [claire.log_in, lambda: claire.check_out(coffee)],
@@ -149,11 +167,16 @@ class Command(BaseCommand):
 
     def report(self, received, start):
         stories = {
-            "tom@simulated.example": "registers on day 0 and never orders",
-            "jeanne@simulated.example": "registers (in French), views a tea on day 1, leaves a kettle in "
-                                        "her basket on day 2, orders it on day 4, delivered on day 6",
-            "camille@simulated.example": "a guest: leaves a mug at checkout on day 3 (types her address "
-                                         "at the gateway, never orders)",
+            "tom@simulated.example": "registers on day 0 without ticking the consent box, never orders: "
+                                     "account mail only",
+            "jeanne@simulated.example": "registers (in French) ticking the consent box and confirms an hour "
+                                        "later, views a tea on day 1, leaves a kettle in her basket on "
+                                        "day 2, orders it on day 4, delivered on day 6",
+            "camille@simulated.example": "a guest: leaves a mug at checkout on day 3 (types her address at "
+                                         "the gateway, ticks the consent box, confirms an hour later, never "
+                                         "orders)",
+            "paul@simulated.example": "a guest: leaves a mug at checkout on day 3 without ticking the box: "
+                                      "no reminder",
             "claire@example.com": "a customer: orders on day 5 and day 12 (her 2nd and 3rd orders)",
             "hugo@example.com": "a customer whose last order is 95 days old, silent",
             "lea@example.com": "a customer silent for 200 days; her birthday is on day 10",
