@@ -153,11 +153,15 @@ def request_proof(request):
     return {"ip_address": ip_address_of(request), "user_agent": user_agent_of(request)}
 
 
+SOURCE_LENGTH = ConsentEvent._meta.get_field("source").max_length
+
+
 def record_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording="",
                   proof=None):
     """Set consent and/or status on ``contact`` and append the ConsentEvent that says so, with its
     proof: the request's IP address and browser (or ``proof``, the same recorded earlier), and the
     words the contact was shown."""
+    source = source[:SOURCE_LENGTH]  # it may quote an address of up to 254 characters
     if consent is not None:
         contact.consent = consent
         contact.consent_source = source

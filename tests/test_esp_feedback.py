@@ -443,3 +443,18 @@ def test_a_shop_whose_urls_leave_out_anymails_webhooks_is_warned(backend, settin
     assert f"no 'anymail:{esp}_tracking_webhook'" in warning.msg
     assert "bounces and complaints from your ESP have nowhere to arrive" in warning.msg
     assert 'path("anymail/", include("anymail.urls"))' in warning.hint
+
+
+def test_a_complaint_about_a_long_address_is_still_a_complaint(client, catalogue, outbox, soft_opt_in_for_all):
+    """The address goes into the consent log's source ("ESP: marked as spam (<address>)"): an
+    address of 90 characters made it too long for the column, and PostgreSQL lost the complaint."""
+    long_address = f"{'a' * 64}@{'mail.' * 4}example.com"
+    create_journey("Welcome", steps=[{"delay_hours": 0, "subject": "Welcome"}])
+    register(client, long_address)
+    run_lifecycle()
+    message = Message.objects.get()
+    at = an_hour_after(message)
+
+    post_to_sendgrid_webhook(client, sendgrid_event("spamreport", message, at))
+
+    assert Contact.objects.get(email=long_address).status == Contact.Status.COMPLAINED
