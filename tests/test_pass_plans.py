@@ -10,12 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.dispatch import dispatch_due
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.models import Contact, Enrollment
 from tests.backends import SlowEspBackend
-from tests.shop import create_catalogue, create_journey
+from tests.shop import create_catalogue, create_journey, subscriber
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans"),
@@ -97,7 +96,7 @@ def dispatch_pass(settings):
     journey = create_journey(steps=[{"delay_hours": 0}], goal="order_placed", reentry="always")
     years_of_journeys(journey, timezone.now())
     for number in range(3):
-        enroll("registration", contact_for(f"past{number}@example.com"), now=timezone.now() - timedelta(days=1))
+        enroll("registration", subscriber(f"past{number}@example.com"), now=timezone.now() - timedelta(days=1))
 
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         SlowEspBackend.traveller, SlowEspBackend.seconds, SlowEspBackend.meanwhile = traveller, 25, lambda: None
