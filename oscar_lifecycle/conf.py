@@ -26,6 +26,9 @@ DEFAULTS = {
     # any rolling PRESSURE_WINDOW. Relational journeys are exempt.
     "PRESSURE_CAP": 3,
     "PRESSURE_WINDOW": timedelta(days=7),
+    # Smart sending: at least this long between two marketing emails to one contact (a later
+    # one waits, never dropped); None or zero for no gap.
+    "MINIMUM_GAP": timedelta(hours=16),
     # Who may get marketing mail (consent_rules.py): "prior_consent_for_prospects" (customers,
     # who ordered, on soft opt-in unless they said no; everyone else once they ticked a consent
     # box and confirmed it from the email we send them), "prior_consent_for_all", or

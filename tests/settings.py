@@ -28,6 +28,8 @@ else:
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-OSCAR_LIFECYCLE = {"SITE_URL": "https://shop.test"}
+# No minimum gap between marketing emails: most tests send several steps in a row; the gap's own
+# tests (test_minimum_gap.py) and the sandbox's programme tests turn it on.
+OSCAR_LIFECYCLE = {"SITE_URL": "https://shop.test", "MINIMUM_GAP": None}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 SILENCED_SYSTEM_CHECKS = ["oscar_lifecycle.W002"]

@@ -101,6 +101,7 @@ class _Batch:
             now,
             cap=self.shop_settings.pressure_cap,
             window=self.shop_settings.pressure_window,
+            gap=self.shop_settings.minimum_gap,
         )
 
     def step_in_language(self, enrollment, step):

@@ -1,5 +1,5 @@
-"""Commercial pressure: the shop's cap on marketing emails per contact, and each contact's own
-choice of how often (every email, weekly, monthly, or a pause)."""
+"""Commercial pressure: the shop's cap on marketing emails per contact, its minimum gap between two
+of them, and each contact's own choice of how often (every email, weekly, monthly, or a pause)."""
 
 from datetime import timedelta
 
@@ -15,18 +15,19 @@ LONGEST_FREQUENCY_WINDOW = max(FREQUENCY_WINDOWS.values())
 class PressureLedger:
     """Marketing send times per contact for one batch, loaded in one query and kept current.
 
-    ``cap`` None means no cap.
+    ``cap`` None means no cap; a ``gap`` of zero, no gap.
     """
 
-    def __init__(self, contact_ids, now, *, cap, window):
+    def __init__(self, contact_ids, now, *, cap, window, gap=timedelta(0)):
         self.cap = cap
         self.window = window
+        self.gap = gap
         self.sent_at = {contact_id: [] for contact_id in contact_ids}
         recent = Message.objects.filter(
             contact_id__in=contact_ids,
             category=Journey.Category.MARKETING,
             status=Message.Status.SENT,
-            sent_at__gt=now - max(window, LONGEST_FREQUENCY_WINDOW),
+            sent_at__gt=now - max(window, gap, LONGEST_FREQUENCY_WINDOW),
         ).order_by("sent_at").values_list("contact_id", "sent_at")
         for contact_id, sent_at in recent:
             self.sent_at[contact_id].append(sent_at)
@@ -50,6 +51,9 @@ class PressureLedger:
             return sent[-1] + frequency_window, (
                 f"the contact asked for {contact.get_frequency_display().lower()}"
             )
+        if self.gap and sent and sent[-1] > now - self.gap:
+            hours = int(self.gap.total_seconds() // 3600)
+            return sent[-1] + self.gap, f"the minimum gap of {hours} h between two marketing emails"
         cap_allows_from = self._cap_allows_from(contact.pk, now)
         if cap_allows_from > now:
             return cap_allows_from, (

@@ -17,6 +17,11 @@ def default_pressure_window_days():
     return lifecycle_setting("PRESSURE_WINDOW").days
 
 
+def default_minimum_gap_hours():
+    gap = lifecycle_setting("MINIMUM_GAP")
+    return int(gap.total_seconds() // 3600) if gap else 0
+
+
 def language_choices():
     return list(settings.LANGUAGES)
 
@@ -47,6 +52,11 @@ class LifecycleSettings(BaseSiteSetting):
     pressure_window_days = models.PositiveSmallIntegerField(
         _("in any window of (days)"), default=default_pressure_window_days
     )
+    minimum_gap_hours = models.PositiveSmallIntegerField(
+        _("hours between two marketing emails"), default=default_minimum_gap_hours,
+        help_text=_("A contact gets no marketing email sooner than this after the last one; a later email "
+                    "waits, it is never dropped. 0: no gap. Relational emails (order news) never wait."),
+    )
     quiet_hours_start = models.TimeField(
         _("quiet hours from"), null=True, blank=True,
         help_text=_("No marketing email is sent between these times (shop time zone); it waits."),
@@ -75,6 +85,10 @@ class LifecycleSettings(BaseSiteSetting):
     @property
     def pressure_window(self):
         return timedelta(days=self.pressure_window_days)
+
+    @property
+    def minimum_gap(self):
+        return timedelta(hours=self.minimum_gap_hours)
 
     @classmethod
     def current(cls):

@@ -20,8 +20,8 @@ SETTINGS_PANELS = [
     MultiFieldPanel([FieldPanel("from_name"), FieldPanel("from_email"), FieldPanel("reply_to")],
                     heading=_("Sender")),
     FieldPanel("postal_address"),
-    FieldRowPanel([FieldPanel("pressure_cap"), FieldPanel("pressure_window_days")],
-                  heading=_("Commercial pressure")),
+    MultiFieldPanel([FieldRowPanel([FieldPanel("pressure_cap"), FieldPanel("pressure_window_days")]),
+                     FieldPanel("minimum_gap_hours")], heading=_("Commercial pressure")),
     FieldRowPanel([FieldPanel("quiet_hours_start"), FieldPanel("quiet_hours_end")], heading=_("Quiet hours")),
     FieldPanel("default_locale"),
 ]
