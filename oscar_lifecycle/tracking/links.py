@@ -6,13 +6,26 @@ import re
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.html import Urlizer
 
 from ..site_url import site_url
 from .tokens import click_url_maker, open_pixel_url
 
 HREF_PATTERN = re.compile(r'(<a\s[^>]*?href=")(https?://[^"]+)(")', re.IGNORECASE)
-TEXT_URL_PATTERN = re.compile(r"https?://[^\s<>\"\]]+")
+TEXT_URL_PATTERN = re.compile(r"https?://[^\s<>\"]+")
 PIXEL = '<img src="{}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">'
+
+
+class _TextLinkEnds(Urlizer):
+    """Where a link of the text part ends, as Django's urlize decides: the text part writes
+    "title (URL)", and a sentence may go on after a URL, so a closing bracket belongs to the URL
+    only when the URL opened it, and trailing punctuation (question marks and quotes too) is the
+    sentence's."""
+
+    trailing_punctuation_chars = ".,:;!?'"
+
+
+TEXT_LINK_ENDS = _TextLinkEnds()
 
 
 def _own_pages():
@@ -44,5 +57,12 @@ def track_links(rendered, message_id):
         tracked_html = tracked_html.replace("</body>", f"{pixel}</body>", 1)
     else:
         tracked_html += pixel
-    tracked_text = TEXT_URL_PATTERN.sub(lambda match: _tracked(match.group(0)), rendered.text)
+
+    def text_link(match):
+        # The URL is the start of the match (which starts with "http"); what follows is taken
+        # from the text, since trim_punctuation's own trail drops "." from "(URL).".
+        _before, url, _after = TEXT_LINK_ENDS.trim_punctuation(match.group(0))
+        return f"{_tracked(url)}{match.group(0)[len(url):]}"
+
+    tracked_text = TEXT_URL_PATTERN.sub(text_link, rendered.text)
     return replace(rendered, html=tracked_html, text=tracked_text)
