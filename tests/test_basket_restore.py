@@ -22,6 +22,7 @@ from tests.shop import (
     add_to_basket,
     checkout,
     create_journey,
+    place_order,
     register,
     register_subscriber,
     subscribe_at_checkout,
@@ -211,6 +212,19 @@ def test_products_that_can_no_longer_be_bought_are_left_out_and_named(
         "“Product 2” can no longer be bought: it was left out.",
         "Your basket is back.",
     ]
+
+
+def test_what_the_shopper_bought_since_is_not_put_back(basket_journey, client, client_class, catalogue, outbox):
+    register_subscriber(client, "bought@example.com")
+    add_to_basket(client, catalogue[0])
+    add_to_basket(client, catalogue[1])
+    link = basket_link(reminder_after_an_hour(outbox))
+    place_order((catalogue[0], 1), user=get_user_model().objects.get(email="bought@example.com"))
+
+    page = basket_page(client_class(), link)
+
+    assert lines_on(page) == {"Product 2": 1}
+    assert alerts_on(page) == ["Your basket is back."]
 
 
 @pytest.mark.parametrize("max_age, days_later, restored", [

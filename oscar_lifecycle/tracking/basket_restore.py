@@ -16,8 +16,9 @@ from ..purchases import bought_since_added
 def restore_lines(basket, into, purchases):
     """Copy the lines of ``basket`` into ``into`` (the visitor's basket, with its strategy, as
     Oscar's basket middleware gives it); return (titles of the products now in ``into``, titles
-    of those left out because they can no longer be bought here). Lines whose product the contact bought since adding it
-    (``purchases``: {product id: when}) are left out quietly, as the email left them out.
+    of those left out because they can no longer be bought here). Lines whose product the
+    contact bought since adding it (``purchases``: {product id: when}) are left out quietly, as
+    the email left them out.
 
     A line ``into`` already holds keeps the larger quantity, as Oscar's login merge does
     (``add_quantities=False``), so a link followed twice, or from two reminders, restores once.
