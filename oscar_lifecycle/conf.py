@@ -82,6 +82,9 @@ DEFAULTS = {
     # such link may be sent to the same address.
     "PROOF_LINK_MAX_AGE": timedelta(hours=24),
     "PROOF_LINK_INTERVAL": timedelta(minutes=10),
+    # How long the basket link of an abandoned-basket email (which copies that basket into the
+    # visitor's own, on any device) works after the email was sent.
+    "BASKET_LINK_MAX_AGE": timedelta(days=7),
     # Activities (what shoppers did) the runner turns into enrollments per transaction.
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.

@@ -9,7 +9,7 @@ from .tracking.preference_views import (
     preferences_view,
     unsubscribe_view,
 )
-from .tracking.views import click_view, open_view, rating_view
+from .tracking.views import basket_view, click_view, open_view, rating_view
 
 app_name = "oscar_lifecycle"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("my-data/<str:token>/", my_data_view, name=DATA_PURPOSE),
     path("account/confirm/<str:token>/", confirm_address_view, name=ACCOUNT_PURPOSE),
     path("c/<str:token>/", click_view, name="click"),
+    path("basket/<str:token>/", basket_view, name="basket"),
     path("o/<str:token>", open_view, name="open"),
     path("rate/<str:token>/<int:rating>/", rating_view, name="rate"),
 ]

@@ -1,7 +1,7 @@
 """The app's public endpoints face the whole internet: the links of every email (click redirect,
-open pixel, unsubscribe, the contact's own page, the 1-5 rating) and anymail's webhooks. Thousands
-of random, truncated and tampered inputs must never break them (no 500), never send anyone off the
-shop's site, and a refused request must change nothing in the database.
+open pixel, unsubscribe, the contact's own page, the 1-5 rating, the basket link) and anymail's
+webhooks. Thousands of random, truncated and tampered inputs must never break them (no 500), never
+send anyone off the shop's site, and a refused request must change nothing in the database.
 
 The real links come from an email the dispatcher really sent; hypothesis cuts them, changes a
 character, splices two of them and uses one endpoint's token on another.
@@ -20,9 +20,12 @@ from urllib.parse import quote, urlsplit
 
 import hypothesis
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
+from oscar.core.loading import get_model
 
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import (
@@ -34,7 +37,7 @@ from oscar_lifecycle.models import (
     Suppression,
     SurveyResponse,
 )
-from tests.shop import checkout, create_journey, link_destinations, register
+from tests.shop import add_to_basket, checkout, create_journey, link_destinations, register, register_subscriber
 
 pytestmark = [
     pytest.mark.django_db,
@@ -363,6 +366,44 @@ def test_a_comment_with_a_nul_byte_is_no_server_error(links, client):
     response = client.post(f"/lifecycle/rate/{links.rating}/2/", {"comment": "It came\x00 broken"})
 
     assert response.status_code in (200, 400)
+
+
+@pytest.fixture
+def basket_reminder(client, catalogue, outbox):
+    """The tokens of an abandoned-basket reminder: (its basket link's, its product link's)."""
+    create_journey("Abandoned basket", trigger="abandoned_basket", steps=[{"delay_hours": 0, "body": [
+        ("basket_lines", None), ("button", {"text": "Back to my basket", "url": "/basket/"}),
+    ]}])
+    register_subscriber(client, SHOPPER)
+    add_to_basket(client, catalogue[0])
+    with time_machine.travel(timezone.now() + timedelta(minutes=61), tick=False):
+        run_lifecycle()
+    html = outbox[0].alternatives[0][0]
+    [basket_token] = set(re.findall(r'href="https://shop\.test/lifecycle/basket/([^/"]+)/"', html))
+    [click_token] = re.findall(r'href="https://shop\.test/lifecycle/c/([^/"]+)/"', html)
+    return basket_token, click_token
+
+
+@fuzz(200)
+@given(data=st.data())
+def test_only_the_reminders_own_basket_link_restores_a_basket_and_only_into_the_shop(
+    basket_reminder, client_class, data
+):
+    basket_token, click_token = basket_reminder
+    genuine = data.draw(st.sampled_from([True, True, False]), label="genuine link")
+    token = basket_token if genuine else data.draw(tokens([basket_token, click_token]), label="token")
+    method = draw_method(data, "GET", "HEAD")
+    user_agent = data.draw(USER_AGENTS, label="user agent")
+    path = f"/lifecycle/basket/{quote(token, safe='')}/"
+    baskets = get_model("basket", "Basket").objects
+
+    if token == basket_token and method in ("GET", "HEAD"):
+        response = send(client_class(), method, path, user_agent=user_agent)
+        assert (response.status_code, response["Location"]) == (302, "/basket/")
+    else:
+        before = baskets.count()
+        check_refusal(client_class(), method, path, user_agent=user_agent)
+        assert baskets.count() == before
 
 
 # --- anymail's webhooks --------------------------------------------------------------------------

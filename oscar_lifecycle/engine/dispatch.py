@@ -274,7 +274,8 @@ def _prepare_send(enrollment, step, message, batch, claim):
         # the cap while this one is in flight.
         batch.pressure.record(contact.pk, timezone.now())
     email = build_email(
-        track_links(rendered, message.pk), contact, batch.shop_settings, sender=batch.sender,
+        track_links(rendered, message.pk, basket_id=enrollment.basket_id), contact, batch.shop_settings,
+        sender=batch.sender,
         # One tag: Postmark, Mailjet, SparkPost, Postal, Mailtrap and Amazon SES refuse several.
         tags=[f"journey:{enrollment.journey.pk}"],
         metadata={"lifecycle_message": str(message.pk), "lifecycle_step": str(step.pk)},

@@ -96,6 +96,24 @@ def click_from_token(token):
     return value[0], value[1]
 
 
+BASKET_SALT = "oscar_lifecycle.basket"
+
+
+def basket_link_url(message_id, basket_id):
+    """The link that restores basket ``basket_id`` on any device, from email ``message_id``:
+    signed and dated, so it names that basket only and dies after BASKET_LINK_MAX_AGE."""
+    return _absolute_url("basket", signing.dumps([message_id, basket_id], salt=BASKET_SALT, compress=True))
+
+
+def basket_link_from_token(token, max_age):
+    """Return (message id, basket id); raise signing.SignatureExpired for a link older than
+    ``max_age``, signing.BadSignature for a forged, cut or foreign one."""
+    value = signing.loads(token, salt=BASKET_SALT, max_age=max_age)
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(pk, int) for pk in value)):
+        raise signing.BadSignature("token does not name a basket")
+    return value[0], value[1]
+
+
 def open_pixel_url(message_id):
     return _absolute_url("open", signing.dumps(message_id, salt=OPEN_SALT) + ".gif")
 

@@ -1,18 +1,25 @@
+from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
+from ..conf import lifecycle_setting
 from ..models import Contact, Enrollment, Message, MessageEvent
+from ..purchases import purchased_products
 from ..storable import user_agent_of
 from ..surveys import record_rating
+from .basket_restore import restore_lines
 from .events import record_event
 from .language import in_language_of
+from .links import basket_page_url
 from .machines import is_machine
-from .tokens import click_from_token, ids_from_rating_token, message_id_from_open_token
+from .tokens import basket_link_from_token, click_from_token, ids_from_rating_token, message_id_from_open_token
 
 HIGH_RATING = 4
 
@@ -75,6 +82,55 @@ def click_view(request, token):
     record_event(message, MessageEvent.Kind.CLICKED, source=MessageEvent.Source.REDIRECT, url=url,
                  user_agent=user_agent, is_machine=is_machine(user_agent, message.sent_at, now, request.method))
     return HttpResponseRedirect(url)
+
+
+def _to_basket_page(request, level=None, text=""):
+    if level is not None:
+        messages.add_message(request, level, text)
+    return HttpResponseRedirect(reverse("basket:summary"))
+
+
+@require_http_methods(["GET", "HEAD"])
+def basket_view(request, token):
+    """The basket link of an abandoned-basket email, followed on any device: the basket the email
+    was about is copied into the visitor's own (``basket_restore.py`` says why it is never handed
+    over), then Oscar's basket page shows it. A click of the message, as any tracked link.
+
+    A forged, cut or foreign token is a 404. An expired link, or a basket since ordered, merged or
+    deleted, leads to the visitor's own basket page, which says so."""
+    Basket = get_model("basket", "Basket")
+    try:
+        message_id, basket_id = basket_link_from_token(token, lifecycle_setting("BASKET_LINK_MAX_AGE"))
+    except signing.SignatureExpired:
+        return _to_basket_page(request, messages.WARNING, _("This link to your basket has expired."))
+    except signing.BadSignature:
+        raise Http404("Invalid basket link") from None
+    message = Message.objects.select_related("contact").filter(pk=message_id).first()
+    basket = Basket.objects.filter(pk=basket_id).first()
+    if message is None or basket is None:
+        return _to_basket_page(request, messages.WARNING, _("This basket is no longer saved."))
+    user_agent = user_agent_of(request)
+    record_event(message, MessageEvent.Kind.CLICKED, source=MessageEvent.Source.REDIRECT, url=basket_page_url(),
+                 user_agent=user_agent,
+                 is_machine=is_machine(user_agent, message.sent_at, timezone.now(), request.method))
+    if request.method == "HEAD":
+        return _to_basket_page(request)
+    if basket.status == Basket.SUBMITTED:
+        return _to_basket_page(request, messages.INFO, _("This basket was ordered already."))
+    if basket.status == Basket.MERGED:
+        return _to_basket_page(request, messages.INFO,
+                               _("This basket was moved into a customer account: sign in to see it."))
+    if basket.pk == request.basket.pk:  # the owner, where the basket is theirs already
+        return _to_basket_page(request)
+    purchases = purchased_products([message.contact]).get(message.contact_id, {})
+    restored, left_out = restore_lines(basket, request.basket, purchases)
+    for title in left_out:
+        messages.warning(request, _("“%(title)s” can no longer be bought: it was left out.") % {"title": title})
+    if restored:
+        return _to_basket_page(request, messages.SUCCESS, _("Your basket is back."))
+    if not left_out:
+        return _to_basket_page(request, messages.INFO, _("There is nothing left in this basket."))
+    return _to_basket_page(request)
 
 
 @require_http_methods(["GET", "HEAD"])
