@@ -46,13 +46,18 @@ def _why_not(contact, lasting):
              "your next checkout.")
 
 
+CHOICE_INPUT = {"class": "form-check-input"}  # Bootstrap's, as the shop's layout styles it
+
+
 class MarketingPreferencesForm(forms.Form):
-    marketing = forms.BooleanField(label=_("Marketing emails"), required=False)
+    marketing = forms.BooleanField(
+        label=_("Marketing emails"), required=False, widget=forms.CheckboxInput(attrs=CHOICE_INPUT)
+    )
     frequency = forms.ChoiceField(
-        label=_("How often"), choices=Contact.Frequency.choices, widget=forms.RadioSelect
+        label=_("How often"), choices=Contact.Frequency.choices, widget=forms.RadioSelect(attrs=CHOICE_INPUT)
     )
     topics = forms.MultipleChoiceField(
-        label=_("What about"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("What about"), required=False, widget=forms.CheckboxSelectMultiple(attrs=CHOICE_INPUT),
         help_text=_("Untick what you do not want to hear about."),
     )
 

@@ -72,7 +72,7 @@ def test_the_unsubscribe_pages_speak_the_browsers_language(client, accept_langua
 
     page = client.get(path, HTTP_ACCEPT_LANGUAGE=accept_language).content.decode()
     assert asks in page
-    assert f'<html lang="{accept_language[:2]}">' in page
+    assert f'<html lang="{accept_language[:2]}"' in page
 
     page = client.post(path, HTTP_ACCEPT_LANGUAGE=accept_language).content.decode()
     assert confirms in page
