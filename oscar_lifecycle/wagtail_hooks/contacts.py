@@ -24,6 +24,7 @@ from wagtail.permissions import register_permission_policy
 
 from ..models import Contact, Enrollment
 from ..privacy import erase_contact, export_contact
+from .shop_search import WithoutShopSearchViewSet
 from .timeline import contact_timeline
 
 ERASED_LOG_ACTION = "oscar_lifecycle.contact_erased"
@@ -155,7 +156,7 @@ def register_contact_erased_action(actions):
     actions.register_action(ERASED_LOG_ACTION, _("Erase personal data"), _("Personal data erased"))
 
 
-class ContactViewSet(ModelViewSet):
+class ContactViewSet(WithoutShopSearchViewSet, ModelViewSet):
     model = Contact
     icon = "user"
     menu_label = _("Contacts")

@@ -4,11 +4,12 @@ from wagtail.permissions import register_permission_policy
 
 from ..models import Conversion
 from .messages import ReadOnlyPermissionPolicy
+from .shop_search import WithoutShopSearchViewSet
 
 register_permission_policy(Conversion, ReadOnlyPermissionPolicy(Conversion))
 
 
-class ConversionViewSet(ModelViewSet):
+class ConversionViewSet(WithoutShopSearchViewSet, ModelViewSet):
     """Orders the lifecycle emails earned: filtered by journey, exported; never edited."""
 
     model = Conversion

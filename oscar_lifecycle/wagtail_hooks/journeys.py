@@ -9,6 +9,7 @@ from ..models import Journey
 from .journey_form import journey_form_class, trigger_settings_panels
 from .preview import JourneyPreviewOnCreateView, JourneyPreviewOnEditView
 from .send_test import SendTestView
+from .shop_search import WithoutShopSearchViewSet
 
 STEP_PANELS = [
     FieldRowPanel([FieldPanel("delay_days"), FieldPanel("delay_hours")], heading=_("Wait")),
@@ -24,7 +25,7 @@ class JourneyChooserViewSet(ForJourneyEditors, SnippetChooserViewSet):
     """Wagtail's chooser of journeys, for those who may edit them."""
 
 
-class JourneyViewSet(SnippetViewSet):
+class JourneyViewSet(WithoutShopSearchViewSet, SnippetViewSet):
     model = Journey
     chooser_viewset_class = JourneyChooserViewSet
     icon = "mail"

@@ -4,6 +4,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from ..models import Message
+from .shop_search import WithoutShopSearchViewSet
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -16,7 +17,7 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Message, ReadOnlyPermissionPolicy(Message))
 
 
-class MessageViewSet(ModelViewSet):
+class MessageViewSet(WithoutShopSearchViewSet, ModelViewSet):
     model = Message
     icon = "mail"
     menu_label = _("Messages")

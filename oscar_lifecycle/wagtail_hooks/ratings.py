@@ -4,11 +4,12 @@ from wagtail.permissions import register_permission_policy
 
 from ..models import SurveyResponse
 from .messages import ReadOnlyPermissionPolicy
+from .shop_search import WithoutShopSearchViewSet
 
 register_permission_policy(SurveyResponse, ReadOnlyPermissionPolicy(SurveyResponse))
 
 
-class SurveyResponseViewSet(ModelViewSet):
+class SurveyResponseViewSet(WithoutShopSearchViewSet, ModelViewSet):
     """What customers answered to satisfaction emails: read, filtered, exported; never edited."""
 
     model = SurveyResponse
