@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON = $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install sandbox simulate test test-sqlite test-postgresql
+.PHONY: install sandbox simulate test test-sqlite test-postgresql release
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -40,3 +40,11 @@ test-sqlite: install
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth) or PG* environment variables.
 test-postgresql: install
 	LIFECYCLE_TEST_DB=postgresql $(PYTHON) -m pytest
+
+# The release's files: the sdist and the wheel in dist/, the wheel checked for what a shop needs
+# (migrations, templates, French, static files). Upload them with `twine upload dist/*`.
+release: install
+	$(PYTHON) -m pip install -q build
+	rm -rf dist
+	$(PYTHON) -m build --outdir dist .
+	$(PYTHON) .ci/check_wheel.py

@@ -204,8 +204,8 @@ def check_runner(app_configs, **kwargs):
             Warning(
                 "No CELERY_BROKER_URL: nothing sends lifecycle mail unless "
                 "`manage.py lifecycle_run --loop` runs beside the site.",
-                hint="Configure Celery beat with oscar_lifecycle.tasks.dispatch_due "
-                "(see the README), or keep lifecycle_run running.",
+                hint="Schedule the task oscar_lifecycle.run every minute with Celery beat "
+                "(CELERY_BEAT_SCHEDULE, see the README), or keep lifecycle_run --loop running.",
                 id="oscar_lifecycle.W004",
             )
         ]
