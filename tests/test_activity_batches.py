@@ -7,7 +7,10 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
+
+from oscar_lifecycle import row_updates
 
 from oscar_lifecycle.engine.activities import process_activities
 from oscar_lifecycle.engine.runner import run_lifecycle
@@ -69,6 +72,22 @@ def test_a_batch_makes_what_one_activity_after_the_other_makes(scenario, setting
     assert together == one_by_one
     assert what_was_made("together-") == what_was_made("alone-")
     assert what_was_made("together-")["enrollments"] or scenario in ("checkout_started", "product_viewed")
+
+
+def test_a_database_that_returns_no_ids_and_has_no_update_from_makes_the_same(monkeypatch, settings, catalogue):
+    """SQLite before 3.35 returns no ids from a bulk INSERT, and before 3.33 has no UPDATE ... FROM
+    (Django 5.2 runs on 3.31): the batch finds its new contacts' ids, and writes rows Django's way."""
+    programme = create_programme(catalogue[0])
+    batch_size(settings, 1)
+    Activity.objects.bulk_create(SCENARIOS["all kinds, several per person"]("alone-", 20, programme))
+    process_activities()
+    Activity.objects.bulk_create(SCENARIOS["all kinds, several per person"]("together-", 20, programme))
+    batch_size(settings, 1000)
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    monkeypatch.setattr(row_updates, "_joins_values", lambda: False)
+    process_activities()
+
+    assert what_was_made("together-") == what_was_made("alone-")
 
 
 def test_a_registration_and_an_order_in_one_batch_the_order_ends_the_welcome(soft_opt_in_for_all, client,
