@@ -114,7 +114,8 @@ def measure(number, name, programme, activities, alone):
         ("one batch", whole.line()),
         ("batches of 1,000", thousands.line()),
         ("one by one", single.line()),
-        ("outcomes of one batch", ", ".join(f"{count} {outcome}" for outcome, count in sorted(whole.outcomes.items()))),
+        ("outcomes of one batch",
+         ", ".join(f"{count} {outcome}" for outcome, count in sorted(whole.outcomes.items()))),
         ("one by one / batches of 1,000",
          f"{single.statements_per_1000 / thousands.statements_per_1000:.0f}x the statements, "
          f"{single.seconds_per_1000 / thousands.seconds_per_1000:.1f}x the time"),

@@ -45,7 +45,8 @@ def members(prefix, count, *, with_contacts):
 
 def orders(prefix, owners, placed_at):
     """An order for each of ``owners`` (a user, or a guest's address), shipped to Ada Lovelace."""
-    france, _ = Country.objects.get_or_create(iso_3166_1_a2="FR", defaults={"name": "France", "printable_name": "France"})
+    france, _ = Country.objects.get_or_create(iso_3166_1_a2="FR",
+                                              defaults={"name": "France", "printable_name": "France"})
     addresses = ShippingAddress.objects.bulk_create([
         ShippingAddress(first_name="Ada", last_name="Lovelace", line1="1 rue de la Paix", country=france)
         for _owner in owners

@@ -94,7 +94,10 @@ class LoyaltyTrigger(EventTrigger):
             of_address.setdefault(guest_address, set()).add(index)
         entries = {}
         for activity, contact in resolved:
-            indexes = of_address.get(contact.email, set()) | (of_user.get(contact.user_id, set()) if contact.user_id else set())
+            indexes = of_address.get(contact.email, set())
+            if contact.user_id:
+                indexes = indexes | of_user.get(contact.user_id, set())
             placed = sum(1 for index in indexes if orders[index][2] <= activity.order.date_placed)
-            entries[activity.pk] = [Entry(contact, order_id=activity.order_id)] if placed == settings["order_count"] else []
+            loyal = placed == settings["order_count"]
+            entries[activity.pk] = [Entry(contact, order_id=activity.order_id)] if loyal else []
         return entries
