@@ -4,18 +4,21 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from .consent_rules import release_awaiting
 from .exceptions import InvalidContactEmail
 from .models import ConsentEvent, Contact
+from .row_updates import update_rows
 from .signals import consent_withdrawn
 from .storable import ip_address_of, user_agent_of
 from .suppression import (
+    LASTING_NO,
     SAYS_NO,
     STATUS_STRENGTH,
+    entries_of,
     lasting_no,
     lift_unsubscribe,
     listed,
@@ -85,20 +88,123 @@ def contact_for(email, user=None):
     return contact
 
 
+def take_suppression(contact, entry):
+    """What the suppression list's ``entry`` gives a new ``contact``, in memory: the topics it
+    declined, and its no. Return the fields it changed and the ConsentEvent of its no (None
+    without one), both to save."""
+    fields, event = [], None
+    declined = list(contact.declined_topics or ())
+    missing = [topic for topic in entry.declined_topics if topic not in declined]
+    if missing:
+        contact.declined_topics = declined + missing
+        fields.append("declined_topics")
+    if entry.status in SAYS_NO:
+        event = consent_change(contact, source=f"suppression list ({entry.source})"[:100],
+                               consent=Contact.Consent.WITHDRAWN, status=entry.status)
+        fields += CONSENT_FIELDS
+    return fields, event
+
+
 def _apply_suppression(contact):
     """A new row for an address on the suppression list starts where the last one left off: its
     no, and the topics it declined."""
     entry = suppression_of(contact.email)
     if entry is None:
         return
-    declined = list(contact.declined_topics or ())
-    missing = [topic for topic in entry.declined_topics if topic not in declined]
-    if missing:
-        contact.declined_topics = declined + missing
-        contact.save(update_fields=["declined_topics"])
-    if entry.status in SAYS_NO:
-        record_change(contact, source=f"suppression list ({entry.source})"[:100],
-                      consent=Contact.Consent.WITHDRAWN, status=entry.status)
+    fields, event = take_suppression(contact, entry)
+    with transaction.atomic():
+        if fields:
+            contact.save(update_fields=fields)
+        if event is not None:
+            event.save()
+
+
+class AddressChanged(Exception):
+    """The account's contact has another address: ``contact_for`` moves it, one by one."""
+
+
+class ContactsOfBatch:
+    """``contact_for`` for a batch of (normalized address, user or None) taken in order, in a
+    fixed number of queries whatever their number: the contacts are found (one query) or made in
+    memory, the suppression list read for every address at once (one query), and what the batch
+    changed is written by ``save``. Contacts made or changed keep the state each step left them
+    in, so the batch's next step sees what ``contact_for`` would have. A user whose contact has
+    another address (they changed it in their account) raises ``AddressChanged``: the caller has
+    ``contact_for`` move that contact first."""
+
+    def __init__(self, pairs):
+        emails = {email for email, _user in pairs}
+        user_ids = {user.pk for _email, user in pairs if user is not None}
+        contacts = list(Contact.objects.filter(Q(email__in=emails) | Q(user_id__in=user_ids)))
+        self.by_email = {contact.email: contact for contact in contacts}
+        self.by_user = {contact.user_id: contact for contact in contacts if contact.user_id}
+        self.entries = entries_of(emails)
+        self.new = []
+        self.changed = {}  # an existing contact -> the fields the batch changed
+        self.events = []
+
+    def contact_for(self, email, user=None):
+        if user is not None:
+            contact = self.by_user.get(user.pk)
+            if contact is not None:
+                if contact.email != email:
+                    raise AddressChanged(email)
+                return contact
+        contact = self.by_email.get(email)
+        if contact is None:
+            return self._create(email, user)
+        if user is not None and contact.user_id is None:
+            contact.user = user
+            contact.first_name = contact.first_name or user.first_name
+            contact.last_name = contact.last_name or user.last_name
+            self.by_user[user.pk] = contact
+            self.note(contact, ["user", "first_name", "last_name"])
+        return contact
+
+    def _create(self, email, user):
+        contact = Contact(email=email)
+        if user is not None:
+            contact.user, contact.first_name, contact.last_name = user, user.first_name, user.last_name
+            self.by_user[user.pk] = contact
+        self.by_email[email] = contact
+        self.new.append(contact)
+        entry = self.entries.get(email)
+        if entry is not None:
+            _fields, event = take_suppression(contact, entry)
+            self.note(contact, (), event)
+        return contact
+
+    def note(self, contact, fields, event=None):
+        """``contact`` changed ``fields`` (and ``event``, a ConsentEvent, says so): ``save`` writes them."""
+        if contact.pk is not None:
+            self.changed.setdefault(contact, set()).update(fields)
+        if event is not None:
+            self.events.append(event)
+
+    def lasting_no(self, contact):
+        """``suppression.lasting_no`` from what the batch read."""
+        if contact.status in LASTING_NO:
+            return contact.status
+        entry = self.entries.get(contact.email)
+        return entry.status if entry is not None and entry.status in LASTING_NO else None
+
+    def save(self):
+        """Write the batch's contacts: one INSERT of the new, one UPDATE per set of fields changed
+        on the others (so a field the batch did not change is never written back), one INSERT of
+        the ConsentEvents."""
+        Contact.objects.bulk_create(self.new)
+        if self.new and self.new[0].pk is None:  # SQLite before 3.35 returns no ids
+            ids = dict(Contact.objects.filter(email__in=[contact.email for contact in self.new])
+                       .values_list("email", "pk"))
+            for contact in self.new:
+                contact.pk = ids[contact.email]
+        by_fields = {}
+        for contact, fields in self.changed.items():
+            if fields:
+                by_fields.setdefault(tuple(sorted(fields)), []).append(contact)
+        for fields, contacts in by_fields.items():
+            update_rows(Contact, contacts, fields)
+        ConsentEvent.objects.bulk_create(self.events)
 
 
 def contacts_for_users(user_ids):
@@ -156,11 +262,13 @@ def request_proof(request):
 SOURCE_LENGTH = ConsentEvent._meta.get_field("source").max_length
 
 
-def record_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording="",
-                  proof=None):
-    """Set consent and/or status on ``contact`` and append the ConsentEvent that says so, with its
-    proof: the request's IP address and browser (or ``proof``, the same recorded earlier), and the
-    words the contact was shown."""
+CONSENT_FIELDS = ["consent", "consent_source", "consent_changed_at", "status"]
+
+
+def consent_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording="",
+                   proof=None):
+    """``record_change`` in memory: consent and/or status set on ``contact``, and the ConsentEvent
+    that says so returned unsaved (a batch saves many at once)."""
     source = source[:SOURCE_LENGTH]  # it may quote an address of up to 254 characters
     if consent is not None:
         contact.consent = consent
@@ -168,12 +276,22 @@ def record_change(contact, *, source, consent=None, status=None, actor=None, req
         contact.consent_changed_at = timezone.now()
     if status is not None:
         contact.status = status
+    return ConsentEvent(
+        contact=contact, consent=contact.consent, status=contact.status, source=source, actor=actor,
+        wording=str(wording), **(proof if proof is not None else request_proof(request)),
+    )
+
+
+def record_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording="",
+                  proof=None):
+    """Set consent and/or status on ``contact`` and append the ConsentEvent that says so, with its
+    proof: the request's IP address and browser (or ``proof``, the same recorded earlier), and the
+    words the contact was shown."""
+    event = consent_change(contact, source=source, consent=consent, status=status, actor=actor,
+                           request=request, wording=wording, proof=proof)
     with transaction.atomic():
-        contact.save(update_fields=["consent", "consent_source", "consent_changed_at", "status"])
-        ConsentEvent.objects.create(
-            contact=contact, consent=contact.consent, status=contact.status, source=source, actor=actor,
-            wording=str(wording), **(proof if proof is not None else request_proof(request)),
-        )
+        contact.save(update_fields=CONSENT_FIELDS)
+        event.save()
 
 
 def say_no(contact, status, *, source, actor=None, request=None, wording=""):

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .consent_rules import awaits_confirmation
-from .contacts import record_change, say_yes_again
+from .contacts import consent_change, say_yes_again
 from .content.render import shop_name
-from .engine.notices import queue_notice
+from .engine.notices import notice
 from .models import Contact, Message
 from .suppression import lasting_no
 from .tracking.tokens import confirm_url
@@ -25,24 +25,25 @@ def marketing_wording():
     return MARKETING_WORDING % {"shop": shop_name()}
 
 
-def ask_for_confirmation(contact, consent_request, *, source):
-    """The contact ticked the box (in the form ``source`` names): note it (pending, with its
-    proof) and queue the confirmation email, which the runner sends like any other message
-    (exactly once, retried through an ESP outage, held when its outcome is unknown), and whose
-    link alone may lift an earlier unsubscribe (ticking a box proves nothing of who owns the
-    address). Nothing is asked of a contact who already said yes, nor of one whose confirmation
-    email is on its way (a guest who ticked the box at the checkout gateway, then again on the
-    registration form), nor of an address that bounced or complained."""
+def ask_for_confirmation(contact, consent_request, *, source, lasting):
+    """The contact ticked the box (in the form ``source`` names): their consent pending, with its
+    proof, set on ``contact`` in memory; return the ConsentEvent that says so and the confirmation
+    email's notice (a queued Message), for the caller to save with the contact (a batch saves
+    many at once). The runner sends the notice like any other message (exactly once, retried
+    through an ESP outage, held when its outcome is unknown), and its link alone may lift an
+    earlier unsubscribe (ticking a box proves nothing of who owns the address). Nothing is asked
+    (None) of a contact who already said yes, nor of one whose confirmation email is on its way (a
+    guest who ticked the box at the checkout gateway, then again on the registration form), nor of
+    an address that bounced or complained (``lasting``: its no, as ``suppression.lasting_no`` says)."""
     says_yes = contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE
-    if says_yes or awaits_confirmation(contact, timezone.now()) or lasting_no(contact) is not None:
-        return False
-    record_change(
+    if says_yes or awaits_confirmation(contact, timezone.now()) or lasting is not None:
+        return None
+    event = consent_change(
         contact, source=source, consent=Contact.Consent.PENDING,
         wording=consent_request.get("wording", ""),
         proof={key: consent_request.get(key) for key in ("ip_address", "user_agent") if consent_request.get(key)},
     )
-    queue_notice(contact, Message.Kind.CONFIRMATION)
-    return True
+    return event, notice(contact, Message.Kind.CONFIRMATION)
 
 
 def confirmation_email(contact, sender):

@@ -53,6 +53,12 @@ def suppression_of(email):
     return Suppression.objects.filter(address_hash=address_hash(email)).first()
 
 
+def entries_of(emails):
+    """{email: the list's entry} for those of ``emails`` on the list (one query)."""
+    by_hash = {address_hash(email): email for email in emails}
+    return {by_hash[entry.address_hash]: entry for entry in Suppression.objects.filter(address_hash__in=by_hash)}
+
+
 def suppressed(emails):
     """{email: status} for those of ``emails`` whose entry on the list says no (one query)."""
     by_hash = {address_hash(email): email for email in emails}

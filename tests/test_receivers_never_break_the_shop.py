@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from oscar_lifecycle.engine import activities
+from oscar_lifecycle.engine import activity_batch
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Activity, Enrollment
 from tests.shop import checkout, create_journey, register
@@ -39,14 +39,14 @@ def test_an_activity_the_runner_cannot_process_is_logged_and_the_others_go_on(
     create_journey("Your account", category="relational", steps=[{"delay_hours": 0}])
     register(client_class(), "first@example.com")
     register(client_class(), "second@example.com")
-    real_resolve = activities._resolve
+    real_email_of = activity_batch._email_of
 
     def fail_for_first(activity):
         if activity.email == "first@example.com":
             raise RuntimeError("lifecycle is broken")
-        return real_resolve(activity)
+        return real_email_of(activity)
 
-    monkeypatch.setattr(activities, "_resolve", fail_for_first)
+    monkeypatch.setattr(activity_batch, "_email_of", fail_for_first)
     with caplog.at_level(logging.ERROR, logger="oscar_lifecycle"):
         report = run_lifecycle()
 

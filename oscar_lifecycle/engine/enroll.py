@@ -32,13 +32,19 @@ def _blocked_by_reentry(journey, states):
     return False
 
 
+def live_journeys_of(trigger_names):
+    """{trigger name: its live journeys in the default locale (translations only lend their
+    words), with their steps}, in three queries whatever the number of triggers."""
+    journeys = {name: [] for name in trigger_names}
+    for journey in (Journey.objects.filter(live=True, trigger__in=journeys, locale=Locale.get_default())
+                    .order_by("pk").prefetch_related("steps")):
+        journeys[journey.trigger].append(journey)
+    return journeys
+
+
 def live_journeys(trigger_name):
-    """The live journeys of ``trigger_name`` in the default locale (translations only lend
-    their words), with their steps."""
-    return list(
-        Journey.objects.filter(live=True, trigger=trigger_name, locale=Locale.get_default())
-        .prefetch_related("steps")
-    )
+    """The live journeys of ``trigger_name`` (``live_journeys_of``)."""
+    return live_journeys_of([trigger_name])[trigger_name]
 
 
 def _new_enrollment(journey, entry, now):
@@ -56,6 +62,56 @@ def _new_enrollment(journey, entry, now):
         enrollment.reason = "journey has no steps"
         enrollment.ended_at = now
     return enrollment
+
+
+class Admissions:
+    """Who may enter which of ``journeys`` as a batch goes on: the states of its contacts'
+    earlier enrollments there (one query), the enrollments it makes (saved in one INSERT by
+    ``save``), and the goals that end them, so that the batch admits exactly whom its entries,
+    taken one after the other, would have."""
+
+    def __init__(self, contact_ids, journeys):
+        self.journeys = {journey.pk: journey for journey in journeys}
+        self.states = {}
+        for contact_id, journey_id, state in Enrollment.objects.filter(
+            contact__in=set(contact_ids), journey__in=journeys
+        ).values_list("contact_id", "journey_id", "state"):
+            self.states.setdefault((contact_id, journey_id), set()).add(state)
+        self.made = []
+        self._made_by_contact = {}
+
+    def admit(self, journey, entry, now):
+        """The enrollment of ``entry`` in ``journey`` at ``now``, or None when its audience, its
+        re-entry policy, the contact's status or consent forbids it (a contact who ticked a
+        consent box enters, and waits for its confirmation)."""
+        contact = entry.contact
+        states = self.states.setdefault((contact.pk, journey.pk), set())
+        if not _in_audience(journey, contact) or _blocked_by_reentry(journey, states):
+            return None
+        if not may_enter(contact, journey, now):
+            return None
+        states.add(Enrollment.State.ACTIVE)
+        enrollment = _new_enrollment(journey, entry, now)
+        self.made.append(enrollment)
+        self._made_by_contact.setdefault(contact.pk, []).append(enrollment)
+        return enrollment
+
+    def reach_goal(self, contact_id, goal, now):
+        """The contact reached ``goal``: what ``exit_for_goal`` does to its enrollments in the
+        database, done to those this batch made, and to the states later entries are judged by."""
+        reason = f"goal reached: {goal}"
+        for enrollment in self._made_by_contact.get(contact_id, ()):
+            if enrollment.state == Enrollment.State.ACTIVE and enrollment.journey.goal == goal:
+                enrollment.state, enrollment.reason, enrollment.ended_at = Enrollment.State.EXITED, reason, now
+                enrollment.next_run_at = None
+        for journey in self.journeys.values():
+            states = self.states.get((contact_id, journey.pk))
+            if journey.goal == goal and states and Enrollment.State.ACTIVE in states:
+                states.discard(Enrollment.State.ACTIVE)
+                states.add(Enrollment.State.EXITED)
+
+    def save(self):
+        return Enrollment.objects.bulk_create(self.made)
 
 
 def enroll_entries(
@@ -77,24 +133,11 @@ def enroll_entries(
     journeys = live_journeys(trigger_name) if journeys is None else journeys
     if not journeys or not entries:
         return []
-    earlier_states = {}
-    for contact_id, journey_id, state in Enrollment.objects.filter(
-        contact__in={entry.contact.pk for entry in entries}, journey__in=journeys
-    ).values_list("contact_id", "journey_id", "state"):
-        earlier_states.setdefault((contact_id, journey_id), set()).add(state)
-
-    new_enrollments = []
+    admissions = Admissions({entry.contact.pk for entry in entries}, journeys)
     for journey in journeys:
         for entry in entries:
-            contact = entry.contact
-            states = earlier_states.setdefault((contact.pk, journey.pk), set())
-            if not _in_audience(journey, contact) or _blocked_by_reentry(journey, states):
-                continue
-            if not may_enter(contact, journey, now):
-                continue
-            states.add(Enrollment.State.ACTIVE)
-            new_enrollments.append(_new_enrollment(journey, entry, now))
-    return Enrollment.objects.bulk_create(new_enrollments)
+            admissions.admit(journey, entry, now)
+    return admissions.save()
 
 
 def enroll(
@@ -111,11 +154,12 @@ def enroll(
     return enroll_entries(trigger_name, [entry], now=now)
 
 
-def exit_for_goal(goal, contact, *, now=None):
-    """End the contact's active enrollments in journeys whose goal is ``goal``; return how many."""
+def exit_for_goal(goal, contacts, *, now=None):
+    """End the active enrollments of ``contacts`` (instances or ids) in journeys whose goal is
+    ``goal``, in one UPDATE; return how many."""
     now = now or timezone.now()
     return Enrollment.objects.filter(
-        contact=contact, journey__goal=goal, state=Enrollment.State.ACTIVE
+        contact__in=contacts, journey__goal=goal, state=Enrollment.State.ACTIVE
     ).update(
         state=Enrollment.State.EXITED,
         reason=f"goal reached: {goal}",

@@ -36,12 +36,20 @@ NOTICE_EMAILS = {
 }
 
 
-def queue_notice(contact, kind, now=None):
-    """Queue a notice of ``kind`` (a Message.Kind) for ``contact``; the runner sends it."""
-    return Message.objects.create(
+def notice(contact, kind, now=None):
+    """A notice of ``kind`` (a Message.Kind) for ``contact``, queued once saved (a batch saves many
+    in one INSERT); the runner sends it."""
+    return Message(
         kind=kind, contact=contact, category=Journey.Category.RELATIONAL, status=Message.Status.QUEUED,
         to_email=contact.email, next_attempt_at=now or timezone.now(),
     )
+
+
+def queue_notice(contact, kind, now=None):
+    """Queue a notice of ``kind`` (a Message.Kind) for ``contact``; the runner sends it."""
+    message = notice(contact, kind, now)
+    message.save(force_insert=True)
+    return message
 
 
 def recently_queued(contact, kind, within):

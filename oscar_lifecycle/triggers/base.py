@@ -132,6 +132,14 @@ class EventTrigger(Trigger):
         return [Entry(contact, order_id=activity.order_id, basket_id=activity.basket_id,
                       product_id=activity.product_id)]
 
+    def entries_for_activities(self, resolved, settings):
+        """{activity id: its entries} for ``resolved``, pairs of (activity, its contact as the
+        activity left it), for a journey with ``settings``, in a number of queries that does not
+        grow with their number: the runner works a batch of activities at once. By default
+        ``entries_for`` of each, which reads nothing; a trigger whose entries read the database
+        overrides this to read it once for the batch."""
+        return {activity.pk: self.entries_for(activity, contact, settings) for activity, contact in resolved}
+
 
 class ScanTrigger(Trigger):
     """Finds who is due at a time; run by the runner at most every ``interval``."""

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Lower
 from oscar.core.loading import get_model
 from django.utils.translation import gettext_lazy as _
 
@@ -70,11 +71,33 @@ class LoyaltyTrigger(EventTrigger):
     )
 
     def entries_for(self, activity, contact, settings):
+        return self.entries_for_activities([(activity, contact)], settings)[activity.pk]
+
+    def entries_for_activities(self, resolved, settings):
+        """One query for the batch: the orders of its contacts placed up to its last order, counted
+        per activity as those of the contact's account or address placed up to the activity's."""
+        resolved = list(resolved)
+        if not resolved:
+            return {}
         Order = get_model("order", "Order")
-        placed_by_contact = Q(guest_email__iexact=contact.email)
-        if contact.user_id:
-            placed_by_contact |= Q(user_id=contact.user_id)
-        placed = Order.objects.filter(placed_by_contact, date_placed__lte=activity.order.date_placed).count()
-        if placed != settings["order_count"]:
-            return []
-        return [Entry(contact, order_id=activity.order_id)]
+        emails = {contact.email for _activity, contact in resolved}
+        user_ids = {contact.user_id for _activity, contact in resolved if contact.user_id}
+        orders = list(
+            Order.objects.annotate(guest_address=Lower("guest_email"))
+            .filter(Q(user_id__in=user_ids) | Q(guest_address__in=emails),
+                    date_placed__lte=max(activity.order.date_placed for activity, _contact in resolved))
+            .values_list("user_id", "guest_address", "date_placed")
+        )
+        of_user, of_address = {}, {}
+        for index, (user_id, guest_address, _placed) in enumerate(orders):
+            of_user.setdefault(user_id, set()).add(index)
+            of_address.setdefault(guest_address, set()).add(index)
+        entries = {}
+        for activity, contact in resolved:
+            indexes = of_address.get(contact.email, set())
+            if contact.user_id:
+                indexes = indexes | of_user.get(contact.user_id, set())
+            placed = sum(1 for index in indexes if orders[index][2] <= activity.order.date_placed)
+            loyal = placed == settings["order_count"]
+            entries[activity.pk] = [Entry(contact, order_id=activity.order_id)] if loyal else []
+        return entries
