@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 
 from ..models import Contact, Enrollment, Message, MessageEvent
 from ..storable import user_agent_of
-from ..surveys import record_rating
+from ..surveys import record_rating, service_answers
 from .events import record_event
 from .language import in_language_of
 from .machines import is_machine
@@ -52,6 +52,7 @@ def rating_view(request, token, rating):
         return render(request, "oscar_lifecycle/tracking/rated.html", {
             "response": response, "order": order, "review_products": products,
             "asks_why": rating < HIGH_RATING and not response.comment,
+            "service_answers": service_answers(rating),
         })
 
 

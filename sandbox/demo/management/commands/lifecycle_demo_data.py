@@ -191,7 +191,10 @@ class Command(BaseCommand):
 
     def load_journeys(self):
         """The whole ready-made programme, published, with its French translations."""
-        for name in install_programme(publish=True):
-            self.stdout.write(f"Journey “{name}” installed and published.")
+        for journey in install_programme(publish=True):
+            if journey.published:
+                self.stdout.write(f"Journey “{journey.name}” installed and published.")
+            else:
+                self.stdout.write(f"Journey “{journey.name}” installed as a draft: {journey.why_draft}")
 
 
