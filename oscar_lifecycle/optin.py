@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from .consent_rules import awaits_confirmation
 from .contacts import consent_change, say_yes_again
-from .content.render import shop_name
+from .content.render import shop_brand, shop_name
 from .engine.notices import notice
 from .models import Contact, Message
 from .suppression import lasting_no
@@ -52,7 +52,7 @@ def confirmation_email(contact, sender):
     if contact.consent != Contact.Consent.PENDING or lasting_no(contact) is not None:
         return None
     with translation.override(contact.locale or None):
-        context = {"shop_name": shop_name(), "confirm_url": confirm_url(contact)}
+        context = {"shop_name": shop_name(), "confirm_url": confirm_url(contact), "brand": shop_brand()}
         email = EmailMultiAlternatives(
             subject=_("Please confirm your subscription to %(shop)s") % {"shop": context["shop_name"]},
             body=render_to_string("oscar_lifecycle/email/confirm_subscription.txt", context),

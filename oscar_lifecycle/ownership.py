@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .conf import lifecycle_setting
-from .content.render import shop_name
+from .content.render import shop_brand, shop_name
 from .engine.notices import queue_notice, recently_queued
 from .models import Contact, Message
 from .tracking.tokens import contact_from_proof_token, proof_url
@@ -66,7 +66,8 @@ def confirm_address(contact):
 
 def _proof_email(contact, sender, *, subject, intro, button, url):
     hours = int(lifecycle_setting("PROOF_LINK_MAX_AGE").total_seconds() // 3600)
-    context = {"intro": intro, "button": button, "url": url, "hours": hours, "shop_name": shop_name()}
+    context = {"intro": intro, "button": button, "url": url, "hours": hours, "shop_name": shop_name(),
+               "brand": shop_brand()}
     email = EmailMultiAlternatives(
         subject=subject, body=render_to_string("oscar_lifecycle/email/proof_link.txt", context),
         from_email=sender, to=[contact.email],

@@ -3,12 +3,14 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .conf import lifecycle_setting
 from .contacts import record_engagement
+from .content.blocks import asks_for_rating
 from .models import SurveyResponse
 from .signals import low_rating_received
 from .storable import storable_text
@@ -43,6 +45,31 @@ def record_rating(contact, enrollment, order, rating, comment=""):
     if rating <= lifecycle_setting("LOW_RATING") and _first_alert(response):
         _alert_shop(response)
     return response, True
+
+
+def _low_ratings_are_heard():
+    """Whether someone at the shop hears of a low rating: SERVICE_EMAIL, or a receiver of
+    ``low_rating_received`` (a shop's own help desk)."""
+    return bool(lifecycle_setting("SERVICE_EMAIL")) or low_rating_received.has_listeners(SurveyResponse)
+
+
+def service_answers(rating):
+    """Whether the shop's customer service hears of ``rating``, so that the rating page may say
+    it will get back to the contact."""
+    return rating <= lifecycle_setting("LOW_RATING") and _low_ratings_are_heard()
+
+
+def refuse_unheard_ratings(bodies):
+    """Refuse (ValidationError) to put live emails (step ``bodies``) that ask for a rating while
+    a low one would alert nobody: the contact who answers "1" expects an answer."""
+    if lifecycle_setting("LOW_RATING") < 1 or _low_ratings_are_heard():
+        return
+    if any(asks_for_rating(body) for body in bodies):
+        raise ValidationError(_(
+            "This journey asks for a satisfaction rating, and nobody would hear of a low one: no "
+            "customer service address is set. Set OSCAR_LIFECYCLE[\"SERVICE_EMAIL\"] (where low ratings "
+            "are emailed), then publish it; meanwhile, save it as a draft."
+        ), code="unheard_ratings")
 
 
 def _first_alert(response):

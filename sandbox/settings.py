@@ -159,6 +159,8 @@ ANYMAIL = {"WEBHOOK_SECRET": "sandbox:sandbox"}
 OSCAR_LIFECYCLE = {
     "SITE_URL": SANDBOX_URL,
     "RUNNER_INTERVAL": 5,
+    # Low ratings from the satisfaction journey are emailed here (printed, like all sandbox mail).
+    "SERVICE_EMAIL": "service@sandbox.example",
 }
 
 LOGGING = {

@@ -24,16 +24,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def wagtail_root(request):
     """What Wagtail's migrations would create (the suite runs with --nomigrations):
-    the default locale, the root page and the default site, for every test that uses the database:
+    the default locale, the root page, the default site and the root collection (where images
+    go), for every test that uses the database:
     marked django_db, or asking for db, transactional_db or live_server (the last two empty the
     tables after each test, so this runs again for the next)."""
     uses_database = not {"db", "transactional_db", "live_server"}.isdisjoint(request.fixturenames)
     if request.node.get_closest_marker("django_db") is None and not uses_database:
         return
     request.getfixturevalue("_django_db_helper")
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     Locale.objects.get_or_create(language_code="en")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     if not Page.objects.exists():
         root = Page.add_root(title="Root", slug="root")
         home = root.add_child(title="Home", slug="home")

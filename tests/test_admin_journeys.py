@@ -1,5 +1,6 @@
 """Editors create, edit and publish journeys in /cms/; shoppers only ever get the published version."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oscar_lifecycle.engine.runner import run_lifecycle
+from wagtail.test.utils.form_data import rich_text, streamfield
+
 from oscar_lifecycle.models import Journey, Message
-from tests.admin import journey_form, journey_url, step_form
+from oscar_lifecycle.signals import low_rating_received
+from tests.admin import journey_form, journey_form_for_trigger, journey_url, step_form
 from tests.shop import register_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +105,74 @@ def test_a_journey_without_steps_cannot_be_published(editor_client):
     assert response.status_code == 200
     assert "Please submit at least 1 form" in response.content.decode()
     assert not Journey.objects.exists()
+
+
+def rating_step(**fields):
+    return step_form("How was your order?", body=[
+        ("text", rich_text("<p>Your order has arrived.</p>")),
+        ("stage_section", {"stage": "basket", "content": streamfield([("text", rich_text("<p>Thanks.</p>"))])}),
+        ("rating", {"question": "How was your order?", "low_label": "Bad", "high_label": "Great"}),
+    ], **fields)
+
+
+NOBODY_HEARS = "nobody would hear of a low one: no customer service address is set"
+
+
+def test_a_rating_journey_is_published_only_once_someone_would_hear_of_a_low_rating(editor_client, settings):
+    publish = journey_form_for_trigger("order_status", name="Satisfaction", steps=[rating_step()],
+                                       action="action-publish")
+    response = editor_client.post(journey_url("add"), publish)
+    assert response.status_code == 200
+    assert NOBODY_HEARS in html.unescape(response.content.decode())
+    assert not Journey.objects.exists()
+
+    draft = journey_form_for_trigger("order_status", name="Satisfaction", steps=[rating_step()])
+    assert editor_client.post(journey_url("add"), draft).status_code == 302, "a draft may wait for the address"
+    journey = Journey.objects.get()
+    step = rating_step(id=journey.steps.get().pk)
+    publish = journey_form_for_trigger("order_status", name="Satisfaction", steps=[step], initial=1,
+                                       action="action-publish")
+    assert editor_client.post(journey_url("edit", journey), publish).status_code == 200
+    journey.refresh_from_db()
+    assert not journey.live
+
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SERVICE_EMAIL": "care@shop.test"}
+    assert editor_client.post(journey_url("edit", journey), publish).status_code == 302
+    journey.refresh_from_db()
+    assert journey.live
+
+
+@pytest.mark.parametrize("setting", [{"SERVICE_EMAIL": "care@shop.test"}, {"LOW_RATING": 0}])
+def test_a_rating_journey_that_alerts_someone_or_nobody_at_all_is_published(editor_client, settings, setting):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, **setting}
+    publish = journey_form_for_trigger("order_status", steps=[rating_step()], action="action-publish")
+
+    assert editor_client.post(journey_url("add"), publish).status_code == 302
+    assert Journey.objects.get().live
+
+
+def test_a_help_desk_listening_to_low_ratings_is_someone(editor_client):
+    low_rating_received.connect(lambda **kwargs: None, weak=False, dispatch_uid="test-help-desk")
+    try:
+        publish = journey_form_for_trigger("order_status", steps=[rating_step()], action="action-publish")
+        assert editor_client.post(journey_url("add"), publish).status_code == 302
+    finally:
+        low_rating_received.disconnect(dispatch_uid="test-help-desk")
+    assert Journey.objects.get().live
+
+
+def test_a_rating_in_a_section_for_where_the_shopper_left_counts_too(editor_client):
+    rating = ("rating", {"question": "How was it?", "low_label": "Bad", "high_label": "Great"})
+    step = step_form(body=[("stage_section", {"stage": "checkout", "content": streamfield([rating])})])
+    response = editor_client.post(journey_url("add"), journey_form(steps=[step], action="action-publish"))
+
+    assert NOBODY_HEARS in html.unescape(response.content.decode())
+    assert not Journey.objects.exists()
+
+
+def test_a_journey_without_a_rating_needs_no_service_address(editor_client):
+    publish = journey_form_for_trigger("order_status", action="action-publish")
+    assert editor_client.post(journey_url("add"), publish).status_code == 302
 
 
 def test_the_preview_shows_every_step_for_a_sample_customer(editor_client):

@@ -27,7 +27,8 @@ def admin_client(client):
 def settings_form(**overrides):
     return {
         "from_name": "Sandbox Team", "from_email": "team@shop.test", "reply_to": "help@shop.test",
-        "postal_address": "1 rue de la Paix\n75002 Paris", "pressure_cap": "3",
+        "postal_address": "1 rue de la Paix\n75002 Paris", "logo": "", "button_colour": "#1d4ed8",
+        "header_background": "#ffffff", "text_colour": "#1f2937", "pressure_cap": "3",
         "pressure_window_days": "7", "minimum_gap_hours": "0", "quiet_hours_start": "", "quiet_hours_end": "",
         "default_locale": "", **overrides,
     }

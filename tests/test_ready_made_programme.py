@@ -1,20 +1,25 @@
 """`lifecycle_install_journeys`: the whole programme as drafts with French translations, once;
 every step passes the editor's own checks and previews; published, it reaches shoppers."""
 
+import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Locale
 
 from oscar_lifecycle.content.preview import journey_preview_context
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Journey
 from oscar_lifecycle.programme.journeys import PROGRAMME
+from oscar_lifecycle.tracking.tokens import click_from_token
 from oscar_lifecycle.triggers import registered_triggers
-from tests.shop import confirm_subscription, register
+from tests.shop import confirm_subscription, register, register_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +96,58 @@ def test_every_ready_made_journey_opens_in_the_editor(french, catalogue, client)
         page = client.get(reverse("oscar_lifecycle_journeys:edit", args=[journey.pk]))
         assert page.status_code == 200, journey.name
         assert journey.name in page.content.decode()
+
+
+def test_published_without_a_service_address_the_satisfaction_journey_stays_a_draft(french):
+    output = install("--publish")
+
+    assert ("Installed “How was your order?” (draft: This journey asks for a satisfaction rating, and "
+            "nobody would hear of a low one") in output
+    assert not Journey.objects.filter(installed_as="satisfaction", live=True).exists(), "nor its translation"
+    assert Journey.objects.filter(live=True).count() == 18
+    assert "Review the drafts in /cms/" in output
+
+
+def test_published_with_a_service_address_every_journey_goes_live(french, settings):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SERVICE_EMAIL": "care@shop.test"}
+
+    output = install("--publish")
+
+    assert Journey.objects.filter(live=True).count() == 20
+    assert "Installed “How was your order?” (published)" in output
+
+
+def test_the_french_words_mark_no_gender():
+    """« Toujours intéressé(e), cher client ? »: no (e), and no word that guesses it."""
+    for make_definition in PROGRAMME:
+        for _timing, _english, french in make_definition("1")["steps"]:
+            assert "(e)" not in repr(french), make_definition.__name__
+
+
+def test_the_browse_email_reads_naturally_and_has_a_button_to_the_product(french, catalogue, client_class, outbox):
+    install("--publish")
+    product = catalogue[0]
+    viewed_at = timezone.now()
+    for address, language in (("ada@example.com", "en"), ("jeanne@example.fr", "fr")):
+        shopper = client_class()
+        shopper.cookies["django_language"] = language
+        register_subscriber(shopper, address)
+        with time_machine.travel(viewed_at, tick=False):
+            assert shopper.get(product.get_absolute_url()).status_code == 200
+    two_hours_later = viewed_at + timedelta(hours=2, minutes=10)
+    with time_machine.travel(two_hours_later, tick=False):
+        run_lifecycle(two_hours_later)
+
+    browse_tags = {f"journey:{pk}" for pk in Journey.objects.filter(installed_as="browse_abandonment")
+                   .values_list("pk", flat=True)}
+    browse = {email.to[0]: email for email in outbox if browse_tags & set(email.tags)}
+    english, french_email = browse["ada@example.com"], browse["jeanne@example.fr"]
+    assert english.subject == "Still thinking about it?"
+    assert french_email.subject == "Le produit que vous avez regardé vous attend"
+    for email, label in ((english, "Take another look"), (french_email, "Le revoir")):
+        html = email.alternatives[0][0]
+        assert "(e)" not in email.subject + html.split('class="footer"')[0], "the journey's words"
+        button = re.search(rf'<a [^>]*class="button-link"[^>]*href="https://shop\.test/lifecycle/c/([^/"]+)/"'
+                           rf'[^>]*>{label}</a>', html)
+        assert button, f"a button “{label}”"
+        assert click_from_token(button.group(1))[1] == f"https://shop.test{product.get_absolute_url()}"

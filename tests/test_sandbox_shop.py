@@ -2,6 +2,7 @@
 follow the address it serves on."""
 
 import io
+import re
 import runpy
 
 import haystack
@@ -11,12 +12,16 @@ from django.core.management import call_command
 from django.http.request import validate_host
 from oscar.core.loading import get_model
 
+from oscar_lifecycle.models import LifecycleSettings
 from sandbox import settings as sandbox_settings
 from sandbox.demo.management.commands.lifecycle_demo_data import CATALOGUE
+from sandbox.demo.pictures import product_picture
 
 pytestmark = pytest.mark.django_db
 
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
 
 
 @pytest.fixture
@@ -56,10 +61,27 @@ def test_a_shopper_sees_the_demo_products(client, sandbox_search_index):
     assert len(titles_on(catalogue)) == 20  # OSCAR_PRODUCTS_PER_PAGE
     assert titles_on(catalogue) | titles_on(client.get("/catalogue/?page=2")) == DEMO_TITLES
     assert titles_on(client.get("/", follow=True)) == titles_on(catalogue)
+    assert ProductImage.objects.count() == 24, "one picture each, however often it runs"
 
     coffee = client.get(Category.objects.get(name="Coffee").get_absolute_url())
     assert titles_on(coffee) == {title for title, _ in CATALOGUE["Coffee"]}
     assert "Ethiopia Yirgacheffe" in titles_on(coffee)
+
+
+def test_each_demo_product_shows_its_own_picture_and_the_emails_a_logo(client, sandbox_search_index, settings):
+    call_command("lifecycle_demo_data", stdout=io.StringIO())
+
+    kenya = Product.objects.get(title="Kenya AA")
+    assert kenya.primary_image().original.read() == product_picture("Kenya AA", "Coffee", 3), (
+        "drawn at demo-data time, the same every time")
+    page = client.get(kenya.get_absolute_url()).content.decode()
+    shown = re.search(r'id="product_gallery".*?<img src="/media/([^"]+)"[^>]*alt="Kenya AA"', page, re.DOTALL)
+    assert shown, "the product page shows the picture"
+    assert (settings.MEDIA_ROOT / shown.group(1)).is_file()
+    catalogue = client.get("/catalogue/").content.decode()
+    pictures = re.findall(r'<img src="(/media/cache/[^"]+)" alt="[^"]+"', catalogue)
+    assert len(set(pictures)) == 20, "a picture of its own for each product, not Oscar's 'image not found'"
+    assert LifecycleSettings.current().logo is not None
 
 
 @pytest.mark.parametrize(

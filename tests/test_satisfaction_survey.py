@@ -159,3 +159,44 @@ def test_a_pipeline_without_a_delivered_status_is_reported(settings):
     assert "oscar_lifecycle.W006" in [message.id for message in run_checks()]
     settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "DELIVERED_STATUSES": ["Done"]}
     assert "oscar_lifecycle.W006" not in [message.id for message in run_checks()]
+
+
+def rated_pages(outbox, client_class, rating):
+    """The page after clicking ``rating`` in the email, then the page after sending a comment."""
+    link = path_of(rating_links(outbox[0])[rating - 1])
+    browser = client_class()
+    first = browser.post(link).content.decode()
+    return first, browser.post(link, {"comment": "The box was crushed."}).content.decode()
+
+
+def test_without_a_service_address_the_rating_page_promises_no_answer(delivered_order, outbox, client_class):
+    a_day_later()
+
+    asked, commented = rated_pages(outbox, client_class, 1)
+
+    assert "What could we have done better?" in asked
+    assert "We have your comment: thank you." in commented
+    assert "customer service" not in asked + commented, "nobody hears of it: no promise"
+    assert SurveyResponse.objects.get().comment == "The box was crushed.", "kept for the ratings list"
+
+
+def test_with_a_service_address_a_low_rating_is_promised_an_answer(
+    delivered_order, outbox, client_class, settings
+):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SERVICE_EMAIL": "care@shop.test"}
+    a_day_later()
+
+    asked, commented = rated_pages(outbox, client_class, 2)
+
+    assert "What went wrong? Our customer service reads every answer." in asked
+    assert "We have your comment: our customer service will get back to you." in commented
+
+
+def test_a_middling_rating_alerts_nobody_and_is_promised_nothing(delivered_order, outbox, client_class, settings):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SERVICE_EMAIL": "care@shop.test"}
+    a_day_later()
+
+    asked, commented = rated_pages(outbox, client_class, 3)
+
+    assert "customer service" not in asked + commented
+    assert not [email for email in mail.outbox if email.to == ["care@shop.test"]]

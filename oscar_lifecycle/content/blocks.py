@@ -206,10 +206,18 @@ class ProductGridBlock(PerContactMixin, blocks.StructBlock):
     columns = blocks.ChoiceBlock(
         label=_("columns"), choices=[("1", "1"), ("2", "2"), ("3", "3")], default="3"
     )
+    button_text = blocks.CharBlock(
+        required=False, label=_("button under each product"),
+        help_text=_("Such as \"See it\". Empty: no button (the picture and the name link to the product)."),
+    )
 
     def clean(self, value):
         value = super().clean(value)
         errors = {}
+        try:
+            validate_merge_tags(value["button_text"] or "")
+        except ValidationError as error:
+            errors["button_text"] = error
         if value["source"] == self.Source.FIXED and not any(value["products"]):
             errors["products"] = ValidationError(_("Choose at least one product to show."))
         if value["source"] == self.Source.CATEGORY_BEST_SELLERS and value["category"] is None:
@@ -385,6 +393,16 @@ class StageSectionBlock(PerContactMixin, blocks.StructBlock):
         icon = "doc-full"
         label = _("Section for where the shopper left")
         help_text = _("Abandoned-basket journeys: shown only when the shopper left at this stage.")
+
+
+def asks_for_rating(body):
+    """Whether an email's body (a StreamValue) holds a rating block, in a stage section or not."""
+    for child in body:
+        if isinstance(child.block, RatingBlock):
+            return True
+        if isinstance(child.block, StageSectionBlock) and asks_for_rating(child.value["content"]):
+            return True
+    return False
 
 
 class EmailBodyBlock(ContentBlock):

@@ -22,7 +22,12 @@ class _TextExtractor(HTMLParser):
         elif tag == "li":
             self.parts.append("\n- ")
         elif tag == "a":
-            self.link_stack.append(attributes.get("href") or "")
+            self.link_stack.append((attributes.get("href") or "", len(self.parts), []))
+        elif tag == "img" and attributes.get("alt") and not self.skipping:
+            if self.link_stack:  # its words stand for the link only if the link has none
+                self.link_stack[-1][2].append(attributes["alt"])
+            else:
+                self.parts.append(f"\n{attributes['alt']}\n")
         elif tag in BLOCK_TAGS:
             self.parts.append("\n\n" if tag != "br" else "\n")
 
@@ -30,7 +35,9 @@ class _TextExtractor(HTMLParser):
         if tag in SKIPPED_TAGS:
             self.skipping -= 1
         elif tag == "a" and self.link_stack:
-            href = self.link_stack.pop()
+            href, first_part, alt_texts = self.link_stack.pop()
+            if not "".join(self.parts[first_part:]).strip():  # a picture alone: its words
+                self.parts.append(" ".join(alt_texts))
             if href.startswith(("http://", "https://")):
                 self.parts.append(f" ({href})")
         elif tag in BLOCK_TAGS:

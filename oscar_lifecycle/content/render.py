@@ -22,6 +22,7 @@ from ..site_url import site_url
 from ..tracking.tokens import preferences_url, unsubscribe_url
 from ..triggers import registered_triggers
 from .blocks import INERT_URL, is_per_contact
+from .brand import email_brand
 from .footer import why_you_receive_this
 from .merge_tags import render_merge_tags, replace_merge_tags
 from .offers import sample_voucher
@@ -43,6 +44,11 @@ class RenderedEmail:
 
 def shop_name():
     return lifecycle_setting("SHOP_NAME") or getattr(settings, "OSCAR_SHOP_NAME", "")
+
+
+def shop_brand():
+    """The shop's look (``EmailBrand``) for emails outside journeys: notices."""
+    return email_brand(LifecycleSettings.current(), shop_name(), site_url())
 
 
 def shared_merge_values(*, inert_links=False):
@@ -160,7 +166,7 @@ class StepTemplate:
                 "subject": token("subject"),
                 "preheader": token("preheader"),
                 "body": self._merge_tags(body),
-                "shop_name": self.shared_values["shop_name"],
+                "brand": email_brand(shop_settings, self.shared_values["shop_name"], self.shared_values["site_url"]),
                 "postal_address": shop_settings.postal_address,
                 "LANGUAGE_CODE": translation.get_language(),
                 "unsubscribe_url": INERT_URL if self.inert_links else token("unsubscribe_url", url=True),

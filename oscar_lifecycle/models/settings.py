@@ -5,8 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.images import get_image_model_string
 
 from ..conf import lifecycle_setting
+from ..content.brand import (
+    DEFAULT_BUTTON_COLOUR,
+    DEFAULT_HEADER_BACKGROUND,
+    DEFAULT_TEXT_COLOUR,
+    validate_hex_colour,
+    validate_text_colour,
+)
 
 
 def default_pressure_cap():
@@ -27,7 +35,7 @@ def language_choices():
 
 
 class LifecycleSettings(BaseSiteSetting):
-    """What editors set for the whole shop: sender, footer, pressure cap, quiet hours.
+    """What editors set for the whole shop: sender, the emails' look, footer, pressure cap, quiet hours.
 
     Until an editor saves them, the OSCAR_LIFECYCLE settings give the defaults.
     """
@@ -41,6 +49,24 @@ class LifecycleSettings(BaseSiteSetting):
         _("postal address"),
         blank=True,
         help_text=_("The shop's postal address, shown in every email's footer (a legal requirement)."),
+    )
+    logo = models.ForeignKey(
+        get_image_model_string(), verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("At the top of every email, at most 200×60 pixels (upload it twice that size for sharp "
+                    "screens). Empty: the shop's name."),
+    )
+    button_colour = models.CharField(
+        _("button colour"), max_length=7, default=DEFAULT_BUTTON_COLOUR, validators=[validate_hex_colour],
+        help_text=_("Buttons and rating links; their words are white or dark, whichever reads better on it."),
+    )
+    header_background = models.CharField(
+        _("header background"), max_length=7, default=DEFAULT_HEADER_BACKGROUND,
+        validators=[validate_hex_colour], help_text=_("Behind the logo, or the shop's name, at the top."),
+    )
+    text_colour = models.CharField(
+        _("text colour"), max_length=7, default=DEFAULT_TEXT_COLOUR, validators=[validate_text_colour],
+        help_text=_("The words of the emails, on white: dark enough to read."),
     )
     pressure_cap = models.PositiveSmallIntegerField(
         _("marketing emails per contact"),
@@ -92,5 +118,5 @@ class LifecycleSettings(BaseSiteSetting):
 
     @classmethod
     def current(cls):
-        """The default site's settings, or unsaved defaults when nobody saved any (one query)."""
-        return cls.objects.filter(site__is_default_site=True).first() or cls()
+        """The default site's settings, with the logo, or unsaved defaults when nobody saved any (one query)."""
+        return cls.objects.filter(site__is_default_site=True).select_related("logo").first() or cls()

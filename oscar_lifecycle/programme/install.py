@@ -1,13 +1,16 @@
 """Install the ready-made programme: each journey once (found again by ``installed_as``), as a
 draft with its French translation, and the voucher offer their personal-offer blocks use."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from oscar.core.loading import get_model
 from wagtail.models import Locale
 
 from ..models import Journey, Step
+from ..surveys import refuse_unheard_ratings
 from .journeys import PROGRAMME
 
 OFFER_NAME = "Lifecycle: 10% personal offer"
@@ -35,6 +38,24 @@ def personal_offer():
     return offer
 
 
+@dataclass(frozen=True)
+class Installed:
+    """A journey installed: its name, whether it was published, and why not when it was asked to be."""
+
+    name: str
+    published: bool
+    why_draft: str = ""
+
+
+def _why_not_live(journey):
+    """What keeps ``journey`` from going live (what the editor's Publish refuses), or ""."""
+    try:
+        refuse_unheard_ratings([step.body for step in journey.steps.all()])
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
 def _steps(definition, language_index):
     return [
         Step(sort_order=position, **timing, **step_words[language_index])
@@ -60,9 +81,11 @@ def _translate(journey, definition, language, language_index, publish):
 
 
 def install_programme(*, publish=False):
-    """Install every ready-made journey that is not installed yet; return the names installed.
+    """Install every ready-made journey that is not installed yet; return them (``Installed``).
 
-    ``publish``: publish them (the sandbox does); by default they are drafts to review.
+    ``publish``: publish them (the sandbox does), but those the editor could not publish either
+    (a satisfaction journey while no one would hear of a low rating), left as drafts; by
+    default they are all drafts to review.
     """
     offer = personal_offer()
     default_locale = Locale.get_default()
@@ -80,11 +103,13 @@ def install_programme(*, publish=False):
             )
             journey.steps = _steps(definition, 0)
             journey.full_clean()
+            why_draft = _why_not_live(journey) if publish else ""
+            goes_live = publish and not why_draft
             journey.save()
             revision = journey.save_revision()
-            if publish:
+            if goes_live:
                 revision.publish()
             for language_index, language in enumerate(TRANSLATIONS, start=1):
-                _translate(journey, definition, language, language_index, publish)
-        installed.append(definition["name"])
+                _translate(journey, definition, language, language_index, goes_live)
+        installed.append(Installed(definition["name"], published=goes_live, why_draft=why_draft))
     return installed

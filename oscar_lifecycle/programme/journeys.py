@@ -21,9 +21,10 @@ def button(label, url):
     return ("button", {"text": label, "url": url})
 
 
-def grid(source, heading_text="", max_products=3):
+def grid(source, heading_text="", max_products=3, button_text=""):
     return ("product_grid", {"heading": heading_text, "source": source, "products": [], "category": None,
-                             "max_products": max_products, "columns": str(min(max_products, 3))})
+                             "max_products": max_products, "columns": str(min(max_products, 3)),
+                             "button_text": button_text})
 
 
 def offer_block(offer, intro, valid_days):
@@ -181,13 +182,19 @@ def browse_abandonment(offer):
         "key": "browse_abandonment", "topic": "recommendations", "name": "Browse abandonment", "trigger": "browse_abandonment",
         "audience": "all", "reentry": "always", "goal": "order_placed", "category": "marketing",
         "steps": [
+            # No name and no word about the reader's gender: "Toujours intéressé(e), cher client ?"
+            # mixed two forms in four words. The product is what the email talks about.
             ({"delay_hours": 0}, words(
-                "Still interested?", "The product you looked at, and a few more.",
-                [heading(f"Still interested, {NAME}?"), grid("viewed", max_products=1),
+                "Still thinking about it?", "The product you looked at, and a few more.",
+                [heading("Did this catch your eye?"),
+                 text("<p>The product you looked at is still here, waiting for you.</p>"),
+                 grid("viewed", max_products=1, button_text="Take another look"),
                  grid("recommendations", "You may also like")],
             ), words(
-                "Toujours intéressé(e) ?", "Le produit que vous avez regardé, et quelques autres.",
-                [heading(f"Toujours intéressé(e), {PRENOM} ?"), grid("viewed", max_products=1),
+                "Le produit que vous avez regardé vous attend", "Revoyez-le, et découvrez-en quelques autres.",
+                [heading("Il vous a tapé dans l'œil ?"),
+                 text("<p>Le produit que vous avez regardé est toujours là, il vous attend.</p>"),
+                 grid("viewed", max_products=1, button_text="Le revoir"),
                  grid("recommendations", "Vous aimerez peut-être aussi")],
             )),
         ],
@@ -213,7 +220,7 @@ def after_the_order(offer):
                 [heading("Ready for the next step?"),
                  text("<p>If you liked your last order, these might please you even more.</p>"), grid("upsell")],
             ), words(
-                "Prêt(e) à passer à la vitesse supérieure ?", "Un cran au-dessus de votre choix.",
+                "Envie d'aller plus loin ?", "Un cran au-dessus de votre choix.",
                 [heading("Envie d'aller plus loin ?"),
                  text("<p>Si votre commande vous a plu, ceux-ci pourraient vous plaire encore plus.</p>"),
                  grid("upsell")],
@@ -234,7 +241,7 @@ def satisfaction(offer):
             ), words(
                 "Votre commande vous a-t-elle plu ?", "Un clic pour nous le dire.",
                 [heading(f"Bonjour {PRENOM},"), text("<p>Votre commande est arrivée. Qu'en avez-vous pensé ?</p>"),
-                 rating("Votre note, de 1 à 5", "Déçu(e)", "Ravi(e)")],
+                 rating("Votre note, de 1 à 5", "Décevant", "Parfait")],
             )),
         ],
     }

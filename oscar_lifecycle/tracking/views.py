@@ -13,7 +13,7 @@ from ..conf import lifecycle_setting
 from ..models import Contact, Enrollment, Message, MessageEvent
 from ..purchases import purchased_products
 from ..storable import user_agent_of
-from ..surveys import record_rating
+from ..surveys import record_rating, service_answers
 from .basket_restore import restore_lines
 from .events import record_event
 from .language import in_language_of
@@ -59,6 +59,7 @@ def rating_view(request, token, rating):
         return render(request, "oscar_lifecycle/tracking/rated.html", {
             "response": response, "order": order, "review_products": products,
             "asks_why": rating < HIGH_RATING and not response.comment,
+            "service_answers": service_answers(rating),
         })
 
 

@@ -1,4 +1,5 @@
-"""The journey editor's form: each trigger's settings as real form fields, checked on save."""
+"""The journey editor's form: each trigger's settings as real form fields, checked on save; and
+what only a journey going live must have, checked when it is published."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from ..exceptions import LifecycleConfigurationError
+from ..surveys import refuse_unheard_ratings
 from ..triggers import registered_triggers
 
 
@@ -64,6 +66,24 @@ class JourneyFormBase(WagtailAdminModelForm):
             for setting_name, messages in error.error_dict.items():
                 self.add_error(setting_field_name(trigger, _setting(trigger, setting_name)), messages)
         return cleaned_data
+
+
+    def is_valid(self):
+        """Valid, and when publishing (Wagtail defers required fields for a draft), fit to go live."""
+        valid = super().is_valid()
+        if valid and not self.is_deferred_validation:
+            try:
+                refuse_unheard_ratings(self._steps_bodies())
+            except ValidationError as error:
+                self.add_error(None, error)
+                return False
+        return valid
+
+    def _steps_bodies(self):
+        """The bodies of the steps the editor keeps (after the formset was validated)."""
+        steps = self.formsets["steps"]
+        deleted = steps.deleted_forms if steps.can_delete else []
+        return [form.cleaned_data["body"] for form in steps.forms if form.cleaned_data and form not in deleted]
 
 
 def _setting(trigger, name):

@@ -15,9 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, publish=False, **options):
         installed = install_programme(publish=publish)
-        for name in installed:
-            self.stdout.write(f"Installed “{name}”" + (" (published)" if publish else " (draft)"))
+        for journey in installed:
+            state = "published" if journey.published else "draft"
+            if journey.why_draft:
+                state = f"draft: {journey.why_draft}"
+            self.stdout.write(f"Installed “{journey.name}” ({state})")
         if not installed:
             self.stdout.write("The whole programme is already installed.")
-        elif not publish:
-            self.stdout.write("Review them in /cms/ under Lifecycle > Journeys, then publish them.")
+        elif not all(journey.published for journey in installed):
+            self.stdout.write("Review the drafts in /cms/ under Lifecycle > Journeys, then publish them.")

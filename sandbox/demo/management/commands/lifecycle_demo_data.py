@@ -1,10 +1,12 @@
-"""Load the sandbox's demo shop: catalogue, customers with past orders, an admin, journeys.
+"""Load the sandbox's demo shop: catalogue (with pictures), customers with past orders, an admin,
+journeys, and the emails' look (a logo and brand colours).
 
 Idempotent: each object is looked up by a natural key first, so running it
 twice changes nothing. It ends by updating the search index, which is what
 Oscar's catalogue pages list, and by pointing the Site at the sandbox's address.
 """
 
+import io
 import os
 from datetime import timedelta
 from decimal import Decimal
@@ -13,15 +15,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
+from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
+from wagtail.images import get_image_model
 from wagtail.models import Site as WagtailSite
 
 from oscar_lifecycle.models import Journey, LifecycleSettings
 from oscar_lifecycle.programme.install import install_programme
+from sandbox.demo.pictures import logo_picture, product_picture
 
 Basket = get_model("basket", "Basket")
 Category = get_model("catalogue", "Category")
@@ -31,6 +36,7 @@ Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
+ProductImage = get_model("catalogue", "ProductImage")
 ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 StockRecord = get_model("partner", "StockRecord")
 Free = get_class("shipping.methods", "Free")
@@ -39,6 +45,7 @@ OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Selector = get_class("partner.strategy", "Selector")
 
 ADMIN_PASSWORD = os.environ.get("SANDBOX_ADMIN_PASSWORD", "lifecycle-admin")
+LOGO_TITLE = "Lifecycle Sandbox logo"
 
 CATALOGUE = {
     "Coffee": [
@@ -64,6 +71,11 @@ CUSTOMERS = [
     ("hugo@example.com", "Hugo", "Bernard", 95),
     ("lea@example.com", "Léa", "Dubois", 200),
 ]
+
+
+def image_file(picture, name):
+    """A PNG's bytes as a file an image field stores (and reads the size of)."""
+    return ImageFile(io.BytesIO(picture), name=name)
 
 
 class Command(BaseCommand):
@@ -111,6 +123,9 @@ class Command(BaseCommand):
                 )
                 if created:
                     ProductCategory.objects.create(product=product, category=category)
+                if not product.images.exists():
+                    picture = product_picture(title, category_name, index)
+                    ProductImage.objects.create(product=product, original=image_file(picture, f"{upc.lower()}.png"))
                 StockRecord.objects.get_or_create(
                     product=product,
                     partner=partner,
@@ -143,12 +158,20 @@ class Command(BaseCommand):
         Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Lifecycle sandbox"})
 
     def load_lifecycle_settings(self):
-        """The footer's postal address (the law asks for it) and the sender's name."""
+        """The footer's postal address (the law asks for it), the sender's name, and the emails'
+        logo and colours. A logo an editor took off stays off (its image is still there)."""
         site = WagtailSite.objects.get(is_default_site=True)
-        LifecycleSettings.objects.get_or_create(site=site, defaults={
+        shop_settings, _ = LifecycleSettings.objects.get_or_create(site=site, defaults={
             "from_name": "Lifecycle Sandbox",
             "postal_address": "Lifecycle Sandbox\n1 rue du Café\n75002 Paris, France",
+            "button_colour": "#6f4e37",
+            "header_background": "#fdf8f3",
         })
+        Image = get_image_model()
+        if shop_settings.logo_id is None and not Image.objects.filter(title=LOGO_TITLE).exists():
+            picture = logo_picture(settings.OSCAR_SHOP_NAME)
+            shop_settings.logo = Image.objects.create(title=LOGO_TITLE, file=image_file(picture, "sandbox-logo.png"))
+            shop_settings.save(update_fields=["logo"])
 
     def load_admin(self):
         User = get_user_model()
@@ -191,7 +214,10 @@ class Command(BaseCommand):
 
     def load_journeys(self):
         """The whole ready-made programme, published, with its French translations."""
-        for name in install_programme(publish=True):
-            self.stdout.write(f"Journey “{name}” installed and published.")
+        for journey in install_programme(publish=True):
+            if journey.published:
+                self.stdout.write(f"Journey “{journey.name}” installed and published.")
+            else:
+                self.stdout.write(f"Journey “{journey.name}” installed as a draft: {journey.why_draft}")
 
 
