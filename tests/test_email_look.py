@@ -55,7 +55,8 @@ def settings_form(**overrides):
     return {
         "from_name": "", "from_email": "", "reply_to": "", "postal_address": "1 rue de la Paix, Paris",
         "logo": "", "button_colour": "#1d4ed8", "header_background": "#ffffff", "text_colour": "#1f2937",
-        "pressure_cap": "3", "pressure_window_days": "7", "quiet_hours_start": "", "quiet_hours_end": "",
+        "pressure_cap": "3", "pressure_window_days": "7", "minimum_gap_hours": "0",
+        "quiet_hours_start": "", "quiet_hours_end": "",
         "default_locale": "", **overrides,
     }
 

@@ -73,6 +73,7 @@ def test_the_shop_sets_the_gap_in_the_lifecycle_settings(client, default_gap, ou
     url = reverse("wagtailsettings:edit", args=["oscar_lifecycle", "lifecyclesettings", site.pk])
     assert 'value="16"' in client.get(url).content.decode(), "the default shows in the form"
     form = {"from_name": "", "from_email": "", "reply_to": "", "postal_address": "1 rue de la Paix",
+            "logo": "", "button_colour": "#1d4ed8", "header_background": "#ffffff", "text_colour": "#1f2937",
             "pressure_cap": "", "pressure_window_days": "7", "minimum_gap_hours": "0",
             "quiet_hours_start": "", "quiet_hours_end": "", "default_locale": ""}
     assert client.post(url, form).status_code == 302
