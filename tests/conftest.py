@@ -6,6 +6,9 @@ from django.core import mail
 from django.utils import translation
 
 from tests import shop
+from tests.live_server import serve_one_request_at_a_time
+
+serve_one_request_at_a_time()
 
 
 @pytest.fixture(scope="session")
