@@ -49,9 +49,13 @@ class RefusingBackend(AnymailTestBackend):
 
 class CrowdedEspBackend(AnymailTestBackend):
     """An ESP that answers only when ``barrier.parties`` sends are in flight together (a
-    threading.Barrier; a runner sending one at a time breaks it), and keeps the most it saw."""
+    threading.Barrier; a runner sending one at a time breaks it), and keeps the most it saw.
+    While ``down`` it answers each send, crowded or not (a broken barrier), with a 503 that
+    takes ``SLOW_FAILURE`` seconds, as a gateway timing out does."""
 
+    SLOW_FAILURE = 0.2
     barrier = None
+    down = False
     in_flight = 0
     most_in_flight = 0
     lock = threading.Lock()
@@ -62,9 +66,15 @@ class CrowdedEspBackend(AnymailTestBackend):
             CrowdedEspBackend.most_in_flight = max(CrowdedEspBackend.most_in_flight, CrowdedEspBackend.in_flight)
         try:
             CrowdedEspBackend.barrier.wait()
+        except threading.BrokenBarrierError:
+            if not CrowdedEspBackend.down:
+                raise
         finally:
             with CrowdedEspBackend.lock:
                 CrowdedEspBackend.in_flight -= 1
+        if CrowdedEspBackend.down:
+            time.sleep(CrowdedEspBackend.SLOW_FAILURE)
+            raise AnymailAPIError("ESP unavailable (503)")
         return super().post_to_esp(payload, message)
 
 

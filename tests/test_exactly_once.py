@@ -75,7 +75,9 @@ def test_a_refused_recipient_is_retried_a_bounded_number_of_times_then_given_up(
 @pytest.mark.django_db
 def test_an_esp_outage_pauses_sending_and_ends_no_journey(outage, outbox, settings):
     """A 30-minute outage with a 5-minute retry: nothing is given up, nothing is sent twice,
-    the rest of the batch is not even tried while the ESP is down, and all goes out after."""
+    the rest of the batch is not even tried while the ESP is down, and all goes out after.
+    (One email at a time here; test_send_pool tries an outage with several in flight.)"""
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SEND_CONCURRENCY": 1}
     create_journey(steps=[{"delay_hours": 0, "subject": "First"}, {"delay_hours": 2, "subject": "Second"}])
     for number in range(20):
         enroll("registration", subscriber(f"waiting{number}@example.com"))

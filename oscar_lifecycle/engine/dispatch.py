@@ -31,7 +31,7 @@ from ..triggers import registered_triggers
 from .claim import ClaimKeeper, claim_due
 from .gates import suppression_reason
 from .held import Resolution, resolve
-from .outcomes import PAUSED_REASON, RETRYING_REASON, SendFailure, send_failure
+from .outcomes import PAUSED, PAUSED_REASON, RETRYING_REASON, SendFailure, send_failure
 from .pressure import PressureLedger
 from .progress import save_progress
 from .quiet_hours import quiet_hours_end
@@ -91,7 +91,7 @@ class _Batch:
             # Every ESP would refuse every email: nothing is tried until the sender is fixed.
             logger.error("oscar_lifecycle: sending is paused: %s", error)
             self.sender, self.esp_down = None, True
-            self.pause_reason = f"paused: {error}"[:REASON_LENGTH]
+            self.pause_reason = f"{PAUSED}: {error}"[:REASON_LENGTH]
         contacts = {enrollment.contact_id: enrollment.contact for enrollment in enrollments}.values()
         self.purchases = purchased_products(contacts)
         self.exit_reasons = _exit_reasons(enrollments, contacts, now)
@@ -342,6 +342,11 @@ def _record_delivery(delivery, batch):
     return "sent"
 
 
+def _waited_for_the_esp(enrollment):
+    """Whether ``enrollment``'s step was paused or failed by the ESP on its last try."""
+    return enrollment.reason.startswith((f"{PAUSED}:", RETRYING_REASON))
+
+
 def _pause(enrollment, batch):
     """The ESP is not answering: the step waits RETRY_DELAY, untried, so nothing is lost or doubled."""
     enrollment.next_run_at = batch.now + lifecycle_setting("RETRY_DELAY")
@@ -459,19 +464,26 @@ def dispatch_batch(enrollments, now):
     batch = _Batch(enrollments, now)
     outcomes = Counter()
     claim = ClaimKeeper(claim_token, enrollments)  # a slow ESP, a long batch: the rows stay ours
+    # After an outage the first email goes alone: if the ESP is still down, one try tells.
+    probing = any(_waited_for_the_esp(enrollment) for enrollment in enrollments)
     with SendPool(lifecycle_setting("SEND_CONCURRENCY"), while_waiting=claim.keep) as pool:
         for enrollment in enrollments:
             claim.keep()
+            pool.wait_for_room()  # the failures of the emails in flight are known before the next
+            for delivery in pool.completed():
+                outcomes[_settle(delivery, batch)] += 1
             try:
                 outcome = _pause(enrollment, batch) if batch.esp_down else _process(enrollment, batch, claim)
             except Exception as error:
                 outcome = _held_after(error, enrollment, batch, "Dispatching")
-            if isinstance(outcome, _Handover):
-                pool.submit(outcome, outcome.email)
-            else:
+            if not isinstance(outcome, _Handover):
                 outcomes[outcome] += 1
-            for delivery in pool.completed():
-                outcomes[_settle(delivery, batch)] += 1
+                continue
+            pool.submit(outcome, outcome.email)
+            if probing:
+                probing = False
+                for delivery in pool.wait_all():
+                    outcomes[_settle(delivery, batch)] += 1
         for delivery in pool.wait_all():
             outcomes[_settle(delivery, batch)] += 1
     for enrollment in enrollments:

@@ -16,7 +16,8 @@ from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecip
 from anymail.utils import parse_address_list
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-PAUSED_REASON = "paused: the ESP is not answering"
+PAUSED = "paused"
+PAUSED_REASON = f"{PAUSED}: the ESP is not answering"
 RETRYING_REASON = "send failed, retrying"
 
 

@@ -82,9 +82,14 @@ class SendPool:
             except Exception as error:  # the caller decides what an error means
                 self._done.append(Delivery(item, error=error))
             return
+        self.wait_for_room()
+        self._in_flight[self._executor.submit(self._deliver, email)] = item
+
+    def wait_for_room(self):
+        """Wait until another email can be handed over. A caller that waits here before
+        preparing its next email learns of the failures of those in flight first."""
         while len(self._in_flight) >= self.size:
             self._wait(FIRST_COMPLETED)
-        self._in_flight[self._executor.submit(self._deliver, email)] = item
 
     def _wait(self, return_when):
         done = wait(self._in_flight, timeout=self.WAIT_SLICE, return_when=return_when).done
