@@ -179,3 +179,39 @@ def test_the_idle_time_is_the_editors_setting(client, catalogue, outbox):
     run_at(timezone.now() + timedelta(minutes=31))
 
     assert subjects(outbox) == ["Forgot something?"]
+
+
+def test_a_guest_who_reaches_the_checkout_late_is_reminded_an_hour_after_leaving_it(
+    basket_journey, client, catalogue, outbox
+):
+    """Going to the checkout counts as touching the basket: a guest who filled it long ago and is
+    typing an address now is not reminded while still there."""
+    filled_at = timezone.now()
+    add_to_basket(client, catalogue[0])
+    with time_machine.travel(filled_at + timedelta(minutes=90), tick=False):
+        subscribe_at_checkout(client, "slow.guest@example.com")
+
+    run_at(filled_at + timedelta(minutes=95))
+    assert "Your basket is waiting" not in subjects(outbox), "still at the checkout: no reminder yet"
+    run_at(filled_at + timedelta(minutes=155))
+    assert subjects(outbox).count("Your basket is waiting") == 1
+    assert Enrollment.objects.get().context == {"stage": "checkout"}
+
+
+def test_baskets_left_while_the_runner_was_down_are_found_when_it_comes_back(
+    basket_journey, client_class, catalogue, outbox
+):
+    """Each scan looks at what became due since the journey's last scan, however long ago that was
+    (up to the journey's 7 days): a runner stopped for three hours misses nobody."""
+    start = timezone.now()
+    run_at(start)
+    for number, minutes in enumerate((10, 70, 130)):
+        shopper = client_class()
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            register_subscriber(shopper, f"meanwhile{number}@example.com")
+            add_to_basket(shopper, catalogue[0])
+
+    run_at(start + timedelta(hours=3, minutes=20))
+
+    assert sorted(email.to[0] for email in outbox if email.subject == "Your basket is waiting") == [
+        "meanwhile0@example.com", "meanwhile1@example.com", "meanwhile2@example.com"]

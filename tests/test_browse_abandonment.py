@@ -13,7 +13,15 @@ from oscar.core.loading import get_model
 from oscar_lifecycle.conf import DEFAULTS
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Activity
-from tests.shop import add_to_basket, checkout, create_journey, link_destinations, recommend, register_subscriber
+from tests.shop import (
+    add_to_basket,
+    checkout,
+    create_journey,
+    link_destinations,
+    place_order,
+    recommend,
+    register_subscriber,
+)
 
 pytestmark = pytest.mark.django_db
 Partner = get_model("partner", "Partner")
@@ -194,9 +202,18 @@ def buy(client, product):
     assert response.status_code == 302, response.content[:2000]
 
 
+def bought_as_a_guest(product, address):
+    """An order without an account, at ``address`` (placed from the dashboard or before registering)."""
+    order = place_order((product, 1))
+    order.guest_email = address
+    order.save()
+
+
 CHANGES = {
     "added to the basket": add_to_basket,
     "bought": buy,
+    "bought as a guest, the address typed in capitals": (
+        lambda client, product: bought_as_a_guest(product, "ADA@Example.com")),
     "out of stock": lambda client, product: go_out_of_stock(product),
 }
 

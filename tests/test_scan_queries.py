@@ -95,10 +95,11 @@ def birthdays(prefix, count, *, on):
 
 
 def create_due(trigger_name, prefix, count, product, now):
+    """``count`` contacts who became due in the 5 minutes before ``now``: a scan since then finds them."""
     if trigger_name == "abandoned_basket":
-        abandoned_baskets(prefix, count, product, idle_since=now - timedelta(hours=2))
+        abandoned_baskets(prefix, count, product, idle_since=now - timedelta(minutes=65))
     elif trigger_name == "browse_abandonment":
-        viewed_products(prefix, count, product, viewed_at=now - timedelta(hours=3))
+        viewed_products(prefix, count, product, viewed_at=now - timedelta(hours=2, minutes=5))
     elif trigger_name == "winback":
         quiet_customers(prefix, count, last_order_at=now - timedelta(days=200))
     else:
@@ -145,6 +146,7 @@ def noon_today():
 def test_a_scan_costs_the_same_queries_for_ten_as_for_a_thousand_due_contacts(trigger_name, catalogue):
     create_journey("Scanned", trigger=trigger_name, reentry="always", steps=[{"delay_hours": 0}])
     now = noon_today()
+    scan(trigger_name, now - timedelta(minutes=15))  # the journey's first scan, before anyone is due
     create_due(trigger_name, "ten-", 10, catalogue[0], now)
     for_ten, enrolled = scan(trigger_name, now)
     assert enrolled == reachable(trigger_name, 10)

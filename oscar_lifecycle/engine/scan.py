@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import ScanRun
+from ..models import JourneyScan, ScanRun
 from ..triggers import scan_triggers
 from .enroll import enroll_entries, live_journeys
 from .sunset import sunset_silent_contacts
@@ -37,14 +37,24 @@ def _without_jit():
             cursor.execute("SET LOCAL jit = off")
 
 
+def _previous_scan(journey, now):
+    """When ``journey``'s last scan ran, or None for a first scan (or a clock set back since):
+    then the scan looks at everything its trigger's window holds."""
+    return JourneyScan.objects.filter(journey=journey, scanned_at__lte=now).values_list(
+        "scanned_at", flat=True).first()
+
+
 def run_scan(trigger, now):
     """Run ``trigger``'s scan for each of its live journeys; return how many contacts entered."""
     enrolled = 0
     for journey in live_journeys(trigger.name):
         with transaction.atomic():
             _without_jit()
-            entries = trigger.due_entries(journey, trigger.settings_for(journey), now)
+            since = _previous_scan(journey, now)
+            entries = trigger.due_entries(journey, trigger.settings_for(journey), now, since=since)
             enrolled += len(enroll_entries(trigger.name, entries, journeys=[journey], now=now))
+            if not JourneyScan.objects.filter(journey=journey).update(scanned_at=now):
+                JourneyScan.objects.create(journey=journey, scanned_at=now)
     return enrolled
 
 

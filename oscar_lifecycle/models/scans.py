@@ -9,3 +9,15 @@ class ScanRun(models.Model):
 
     def __str__(self):
         return f"{self.trigger} at {self.last_run_at}"
+
+
+class JourneyScan(models.Model):
+    """When a journey's scan last completed, written with the enrollments it made: the next scan
+    looks only at what became due since (a basket left, a browse ended), so that it costs what
+    changed in those minutes, not the shop's whole history."""
+
+    journey = models.OneToOneField("oscar_lifecycle.Journey", on_delete=models.CASCADE, related_name="+")
+    scanned_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.journey} scanned at {self.scanned_at}"

@@ -146,9 +146,13 @@ class ScanTrigger(Trigger):
 
     interval = timedelta(minutes=5)
 
-    def due_entries(self, journey, settings, now):
+    def due_entries(self, journey, settings, now, since=None):
         """Everyone due to enter ``journey`` at ``now`` and not already in it for the same reason,
         in a number of queries that does not grow with the number of contacts; only contacts
         the journey may reach (``engine.gates.reachable``), so a scan does not find, run after
-        run, contacts it would never enroll."""
+        run, contacts it would never enroll.
+
+        ``since`` is when the journey's previous scan ran (None for its first): a trigger may
+        return only who became due after it. Who was due then and left out (not reachable, in
+        a cooldown) is not looked at again, as an event-triggered flow skips them."""
         raise NotImplementedError

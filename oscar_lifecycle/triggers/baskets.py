@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -15,7 +15,8 @@ from .base import Entry, ScanTrigger, TriggerSetting
 
 
 class AbandonedBasketTrigger(ScanTrigger):
-    """An open basket whose lines nobody touched for a while (Line.date_updated).
+    """An open basket nobody touched for a while: no line changed (Line.date_updated), and
+    nobody went to its checkout (a guest still typing an address there is not reminded).
 
     Members are reached through the basket's owner, guests through the address they
     typed at Oscar's checkout gateway (recorded from ``start_checkout``). The
@@ -46,21 +47,34 @@ class AbandonedBasketTrigger(ScanTrigger):
         ),
     )
 
-    def due_entries(self, journey, settings, now):
+    def due_entries(self, journey, settings, now, since=None):
         Basket = get_model("basket", "Basket")
         Line = get_model("basket", "Line")
-        idle_since = now - timedelta(minutes=settings["idle_minutes"])
-        oldest = now - timedelta(days=settings["give_up_after_days"])
+        idle = timedelta(minutes=settings["idle_minutes"])
+        idle_since = now - idle
+        # Baskets last touched since the previous scan's idle_since (all the window's, on a first
+        # scan): a line changed, or the shopper went to the checkout, where a guest gives an address.
+        touched_after = now - timedelta(days=settings["give_up_after_days"])
+        if since is not None:
+            touched_after = max(touched_after, since - idle)
         checkouts = Activity.objects.filter(
             kind=Activity.Kind.CHECKOUT_STARTED, basket=OuterRef("pk"), contact__isnull=False
         )
-        last_touched = Line.objects.filter(basket=OuterRef("pk")).order_by("-date_updated")
+        last_line = Line.objects.filter(basket=OuterRef("pk")).order_by("-date_updated").values("date_updated")[:1]
+        last_checkout = checkouts.order_by("-created_at").values("created_at")[:1]
+        touched = Line.objects.filter(date_updated__gt=touched_after, date_updated__lte=idle_since)
+        went_to_checkout = Activity.objects.filter(
+            kind=Activity.Kind.CHECKOUT_STARTED, basket__isnull=False,
+            created_at__gt=touched_after, created_at__lte=idle_since,
+        )
         baskets = (
             Basket.objects.filter(
                 status=Basket.OPEN,
-                pk__in=Line.objects.filter(date_updated__gt=oldest).values("basket_id"),
+                pk__in=touched.order_by().values("basket_id").union(went_to_checkout.order_by().values("basket_id")),
             )
-            .annotate(last_touched=Subquery(last_touched.values("date_updated")[:1]))
+            .annotate(last_line=Subquery(last_line), last_checkout=Subquery(last_checkout))
+            .filter(last_line__isnull=False)  # an emptied basket
+            .annotate(last_touched=Greatest("last_line", Coalesce("last_checkout", "last_line")))
             .filter(last_touched__lte=idle_since)
             .filter(Q(owner__isnull=False) | Exists(checkouts))  # a guest who gave no address: nobody
             .annotate(

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -26,7 +27,10 @@ def _in_basket_or_bought():
             basket__status__in=[Basket.OPEN, Basket.SAVED, Basket.FROZEN],
         )
         yield OrderLine.objects.filter(**same_product, order__user=OuterRef("contact__user"))
-        yield OrderLine.objects.filter(**same_product, order__guest_email__iexact=OuterRef("contact__email"))
+        # Lower(), as the index on Oscar's orders has it (models/oscar_indexes.py); contacts' addresses
+        # are lower-case.
+        yield OrderLine.objects.annotate(guest_address=Lower("order__guest_email")).filter(
+            **same_product, guest_address=OuterRef("contact__email"))
 
 
 class BrowseAbandonmentTrigger(ScanTrigger):
@@ -52,7 +56,7 @@ class BrowseAbandonmentTrigger(ScanTrigger):
     )
     lookback = timedelta(days=2)  # views older than hours + this are never acted on
 
-    def due_entries(self, journey, settings, now):
+    def due_entries(self, journey, settings, now, since=None):
         viewed_before = now - timedelta(hours=settings["hours"])
         views = (
             Activity.objects.filter(
@@ -73,6 +77,13 @@ class BrowseAbandonmentTrigger(ScanTrigger):
                 created_at__gte=OuterRef("created_at"),
             )))
         )
+        if since is not None:
+            # Only the contacts whose browsing ended since the last scan: a view in between, and
+            # none after (the "still browsing" exclusion above).
+            views = views.filter(contact__in=Activity.objects.filter(
+                kind=Activity.Kind.PRODUCT_VIEWED, created_at__gt=since - timedelta(hours=settings["hours"]),
+                created_at__lte=viewed_before,
+            ).values("contact_id"))
         for in_basket_or_bought in _in_basket_or_bought():
             views = views.exclude(Exists(in_basket_or_bought))
         views = views.order_by("-created_at", "-pk").values_list("contact_id", "product_id")

@@ -52,7 +52,7 @@ class BirthdayTrigger(_YearlyTrigger):
     name = "birthday"
     label = _("Birthday")
 
-    def due_entries(self, journey, settings, now):
+    def due_entries(self, journey, settings, now, since=None):
         today = self.today_if_due(settings, now)
         if today is None:
             return []
@@ -69,7 +69,7 @@ class OrderAnniversaryTrigger(_YearlyTrigger):
     name = "order_anniversary"
     label = _("Anniversary of the first order")
 
-    def due_entries(self, journey, settings, now):
+    def due_entries(self, journey, settings, now, since=None):
         today = self.today_if_due(settings, now)
         if today is None:
             return []

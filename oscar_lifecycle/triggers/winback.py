@@ -26,7 +26,7 @@ class WinbackTrigger(ScanTrigger):
         ),
     )
 
-    def due_entries(self, journey, settings, now):
+    def due_entries(self, journey, settings, now, since=None):
         inactive_since = now - timedelta(days=settings["days_inactive"])
         contacts = (
             Contact.objects.filter(reachable(journey, now), last_order_at__lte=inactive_since)
