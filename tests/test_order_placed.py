@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -89,3 +90,21 @@ def test_a_guest_gets_the_language_they_shopped_in(client, catalogue):
     checkout(client, catalogue[0], guest_email="invitee@example.fr")
     run_lifecycle()
     assert Contact.objects.get(email="invitee@example.fr").locale == "fr"
+
+
+def test_a_journey_with_days_before_entering_again_lets_a_frequent_customer_in_once_in_that_time(
+    client, catalogue
+):
+    create_journey("After the order", trigger="order_placed", reentry="always", reentry_after_days=60)
+    register(client, "weekly@example.com")
+    start = timezone.now()
+    customer = get_user_model().objects.get(email="weekly@example.com")
+    for days in (0, 7, 21, 59, 61):
+        with time_machine.travel(start + timedelta(days=days), tick=False):
+            client.force_login(customer)  # a session lasts two weeks
+            checkout(client, catalogue[days % 3])
+            run_lifecycle()
+    assert Order.objects.count() == 5
+
+    entered = Enrollment.objects.filter(journey__name="After the order").order_by("created_at")
+    assert [(enrollment.created_at - start).days for enrollment in entered] == [0, 61]

@@ -19,7 +19,7 @@ from oscar_lifecycle.models import Journey
 from oscar_lifecycle.programme.journeys import PROGRAMME
 from oscar_lifecycle.tracking.tokens import click_from_token
 from oscar_lifecycle.triggers import registered_triggers
-from tests.shop import confirm_subscription, register, register_subscriber
+from tests.shop import checkout, confirm_subscription, register, register_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +151,24 @@ def test_the_browse_email_reads_naturally_and_has_a_button_to_the_product(french
                            rf'[^>]*>{label}</a>', html)
         assert button, f"a button “{label}”"
         assert click_from_token(button.group(1))[1] == f"https://shop.test{product.get_absolute_url()}"
+
+
+def test_the_ready_made_series_after_the_order_waits_two_months_between_runs(
+    french, catalogue, client, outbox, settings
+):
+    """A customer who orders every week gets the cross-sell and up-sell once, not every week."""
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "SERVICE_EMAIL": "care@shop.test"}
+    install("--publish")
+    register_subscriber(client, "weekly@example.com")
+    start = timezone.now()
+    customer = get_user_model().objects.get(email="weekly@example.com")
+    for week in range(4):
+        with time_machine.travel(start + timedelta(weeks=week), tick=False):
+            client.force_login(customer)  # a session lasts two weeks
+            checkout(client, catalogue[week % 3])
+            run_lifecycle()
+    with time_machine.travel(start + timedelta(weeks=8), tick=False):
+        run_lifecycle()
+
+    subjects = [email.subject for email in outbox]
+    assert subjects.count("Goes well with your order") == 1, subjects

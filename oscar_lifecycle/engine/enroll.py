@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from wagtail.models import Locale
@@ -23,10 +23,14 @@ def _in_audience(journey, contact):
     return True
 
 
-def _blocked_by_reentry(journey, states):
-    """``states``: the states of this contact's earlier enrollments in ``journey``."""
+def _blocked_by_reentry(journey, states, last_entered, now):
+    """``states``: the states of this contact's earlier enrollments in ``journey``;
+    ``last_entered``: when the latest began (None: never)."""
     if journey.reentry == Journey.Reentry.ONCE:
         return bool(states)
+    if journey.reentry_after_days and last_entered is not None:
+        if last_entered > now - timedelta(days=journey.reentry_after_days):
+            return True
     if journey.reentry == Journey.Reentry.NOT_WHILE_ACTIVE:
         return Enrollment.State.ACTIVE in states or Enrollment.State.HELD in states
     return False
@@ -73,10 +77,13 @@ class Admissions:
     def __init__(self, contact_ids, journeys):
         self.journeys = {journey.pk: journey for journey in journeys}
         self.states = {}
-        for contact_id, journey_id, state in Enrollment.objects.filter(
+        self.last_entered = {}
+        for contact_id, journey_id, state, created_at in Enrollment.objects.filter(
             contact__in=set(contact_ids), journey__in=journeys
-        ).values_list("contact_id", "journey_id", "state"):
+        ).values_list("contact_id", "journey_id", "state", "created_at"):
             self.states.setdefault((contact_id, journey_id), set()).add(state)
+            key = (contact_id, journey_id)
+            self.last_entered[key] = max(created_at, self.last_entered.get(key, created_at))
         self.made = []
         self._made_by_contact = {}
 
@@ -85,12 +92,14 @@ class Admissions:
         re-entry policy, the contact's status or consent forbids it (a contact who ticked a
         consent box enters, and waits for its confirmation)."""
         contact = entry.contact
-        states = self.states.setdefault((contact.pk, journey.pk), set())
-        if not _in_audience(journey, contact) or _blocked_by_reentry(journey, states):
+        key = (contact.pk, journey.pk)
+        states = self.states.setdefault(key, set())
+        if not _in_audience(journey, contact) or _blocked_by_reentry(journey, states, self.last_entered.get(key), now):
             return None
         if not may_enter(contact, journey, now):
             return None
         states.add(Enrollment.State.ACTIVE)
+        self.last_entered[key] = max(now, self.last_entered.get(key, now))
         enrollment = _new_enrollment(journey, entry, now)
         self.made.append(enrollment)
         self._made_by_contact.setdefault(contact.pk, []).append(enrollment)

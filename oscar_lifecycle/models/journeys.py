@@ -59,6 +59,12 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
     reentry = models.CharField(
         _("re-entry"), max_length=20, choices=Reentry.choices, default=Reentry.ONCE
     )
+    reentry_after_days = models.PositiveSmallIntegerField(
+        _("days before entering again"), null=True, blank=True,
+        help_text=_("A contact who entered less than this many days ago does not enter again, even "
+                    "when the trigger fires (e.g. a series after each order, to a customer who orders "
+                    "every week). Empty: no wait."),
+    )
     goal = models.CharField(
         _("goal"),
         max_length=50,

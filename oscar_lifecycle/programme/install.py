@@ -98,7 +98,8 @@ def install_programme(*, publish=False):
             journey = Journey(
                 name=definition["name"], trigger=definition["trigger"], installed_as=definition["key"],
                 trigger_settings=definition.get("trigger_settings", {}), audience=definition["audience"],
-                reentry=definition["reentry"], goal=definition["goal"], category=definition["category"],
+                reentry=definition["reentry"], reentry_after_days=definition.get("reentry_after_days"),
+                goal=definition["goal"], category=definition["category"],
                 topic=definition["topic"], live=False,
             )
             journey.steps = _steps(definition, 0)

@@ -204,7 +204,8 @@ def browse_abandonment(offer):
 def after_the_order(offer):
     return {
         "key": "after_the_order", "topic": "recommendations", "name": "After the order: cross-sell and up-sell", "trigger": "order_placed",
-        "audience": "all", "reentry": "always", "goal": "", "category": "marketing",
+        # A customer who orders every week gets the series once in two months, not every week.
+        "audience": "all", "reentry": "always", "reentry_after_days": 60, "goal": "", "category": "marketing",
         "steps": [
             ({"delay_days": 3}, words(
                 "Goes well with your order", "Picked for you.",

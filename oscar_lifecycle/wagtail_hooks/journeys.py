@@ -45,6 +45,7 @@ class JourneyViewSet(WithoutShopSearchViewSet, SnippetViewSet):
                 FieldPanel("trigger"),
                 FieldPanel("audience"),
                 FieldPanel("reentry"),
+                FieldPanel("reentry_after_days"),
                 FieldPanel("goal"),
                 FieldPanel("category"),
                 FieldPanel("topic"),
