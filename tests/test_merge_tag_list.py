@@ -1,5 +1,9 @@
 """Editors find the merge tags where they type them: each step of the journey editor lists every tag
-its subject, preheader and blocks take, with what it becomes for the previews' made-up customer."""
+its subject, preheader and blocks take, with what it becomes for the previews' made-up customer;
+docs/enabling.md names every one of them too."""
+
+import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -23,6 +27,7 @@ SHOWN_FOR_ALEX = {  # tests/settings.py: the sandbox's shop name, SITE_URL https
     "{{ preferences_url }}": GOES_NOWHERE,
     "{{ frequency_url }}": GOES_NOWHERE,
 }
+ENABLING = Path(__file__).resolve().parent.parent / "docs" / "enabling.md"
 
 
 @pytest.fixture
@@ -91,3 +96,14 @@ def test_the_list_shows_what_the_preview_gives_each_tag(editor_client):
             assert subject.startswith("#"), f"{tag} is a link that goes nowhere in the preview"
         else:
             assert subject == shown, f"the list says {tag} becomes {shown!r}; the preview wrote {subject!r}"
+
+
+def test_the_enabling_guide_lists_every_merge_tag_and_names_no_other():
+    guide = ENABLING.read_text()
+    personalization = guide.split("## Personalization", 1)[1].split("\n## ", 1)[0]
+
+    listed = re.findall(r"^\| `\{\{ ([a-z_]+) \}\}` \|", personalization, flags=re.MULTILINE)
+    named = set(re.findall(r"\{\{\s*([a-z_]+)", personalization))
+
+    assert listed == list(MERGE_TAGS), "one row per merge tag, in the editor's order"
+    assert named == set(MERGE_TAGS)
