@@ -4,29 +4,55 @@
 grammar. Anything else between ``{{ }}`` or ``{% %}``, and any brace outside a
 whole tag, is refused when the editor saves, with a message naming the text;
 values are escaped when rendered.
+
+``MERGE_TAGS`` is the whitelist: what saving accepts, what rendering fills in and what the
+journey editor lists beside the fields that take them.
 """
 
 import html
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-MERGE_TAGS = (
-    "first_name",
-    "last_name",
-    "email",
-    "shop_name",
-    "site_url",
-    "unsubscribe_url",
-    "preferences_url",
-    "frequency_url",
-)
+
+@dataclass(frozen=True)
+class MergeTag:
+    name: str
+    description: str
+    is_link: bool = False  # a link of the contact's own; previews and test sends make it go nowhere
+
+    @property
+    def shown(self):
+        """The tag as an editor types it."""
+        return "{{ %s }}" % self.name
+
+
+MERGE_TAGS = {tag.name: tag for tag in (
+    MergeTag("first_name", _("The contact's first name.")),
+    MergeTag("last_name", _("The contact's last name.")),
+    MergeTag("email", _("The contact's email address.")),
+    MergeTag("shop_name", _("The shop's name.")),
+    MergeTag("site_url", _("The address of the shop's home page.")),
+    MergeTag("unsubscribe_url", _(
+        "A link to the contact's unsubscribe page, where one click stops all marketing email."
+    ), is_link=True),
+    MergeTag("preferences_url", _(
+        "A link to the contact's preferences page: whether, how often and about what they get "
+        "marketing email."
+    ), is_link=True),
+    MergeTag("frequency_url", _(
+        "The same link as {{ preferences_url }}, for asking how often they want email: every email, "
+        "one a week, one a month, or a three-month break."
+    ), is_link=True),
+)}
 
 TAG_PATTERN = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)
 TAG_BODY_PATTERN = re.compile(r'^\s*([a-z_]+)\s*(?:\|\s*default\s*:\s*"([^"{}]*)"\s*)?$')
-ALLOWED_SHOWN = ", ".join("{{ %s }}" % name for name in MERGE_TAGS)
+ALLOWED_SHOWN = ", ".join(tag.shown for tag in MERGE_TAGS.values())
 
 
 def _parse(tag_body):

@@ -24,13 +24,13 @@ from ..triggers import registered_triggers
 from .blocks import INERT_URL, is_per_contact
 from .brand import email_brand
 from .footer import why_you_receive_this
-from .merge_tags import render_merge_tags, replace_merge_tags
+from .merge_tags import MERGE_TAGS, render_merge_tags, replace_merge_tags
 from .offers import sample_voucher
 from .placeholders import Placeholders, escape_html
 from .plain_text import html_to_text
 from .products import BestSellers
 
-URL_MERGE_TAGS = ("unsubscribe_url", "preferences_url", "frequency_url")
+URL_MERGE_TAGS = tuple(tag.name for tag in MERGE_TAGS.values() if tag.is_link)
 RELATIVE_URL_PATTERN = re.compile(r'(\s(?:href|src)=")(/[^/"][^"]*|/)"')
 
 

@@ -33,6 +33,11 @@ class SampleEnrollment:
     context = None
 
 
+def sample_contact() -> Contact:
+    """The made-up customer, unsaved."""
+    return Contact(email=SAMPLE_EMAIL, first_name=SAMPLE_FIRST_NAME, last_name=SAMPLE_LAST_NAME)
+
+
 def sample_enrollment(order=None) -> SampleEnrollment:
     """The made-up customer, or, given ``order``, that order's customer, the order and its basket.
 
@@ -40,7 +45,7 @@ def sample_enrollment(order=None) -> SampleEnrollment:
     """
     if order is not None:
         return _real_order_enrollment(order)
-    contact = Contact(email=SAMPLE_EMAIL, first_name=SAMPLE_FIRST_NAME, last_name=SAMPLE_LAST_NAME)
+    contact = sample_contact()
     products = _catalogue_products()
     if not products:
         return SampleEnrollment(contact)

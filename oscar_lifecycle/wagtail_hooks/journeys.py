@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from ..content.choosers import ForJourneyEditors
 from ..models import Journey
 from .journey_form import journey_form_class, trigger_settings_panels
+from .merge_tags_panel import MergeTagsPanel
 from .preview import JourneyPreviewOnCreateView, JourneyPreviewOnEditView
 from .send_test import SendTestView
 from .shop_search import WithoutShopSearchViewSet
@@ -17,6 +18,7 @@ STEP_PANELS = [
     FieldPanel("on_condition_fail"),
     FieldPanel("subject"),
     FieldPanel("preheader"),
+    MergeTagsPanel(),
     FieldPanel("body"),
 ]
 
