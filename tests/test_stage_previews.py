@@ -56,7 +56,8 @@ def reminder(editor_client):
 def test_the_editor_picks_where_the_shopper_left_among_the_preview_modes(editor_client, reminder):
     edit_page = html.unescape(editor_client.get(journey_url("edit", reminder)).content.decode())
 
-    assert '<option value="basket" selected>Emails, shopper who left in the basket (never started checkout)' in edit_page
+    assert ('<option value="basket" selected>Emails, shopper who left in the basket (never started checkout)'
+            in edit_page)
     assert '<option value="checkout">Emails, shopper who left at checkout</option>' in edit_page
     assert '<option value="text:checkout">Plain text, shopper who left at checkout</option>' in edit_page
 
