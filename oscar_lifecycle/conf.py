@@ -85,6 +85,9 @@ DEFAULTS = {
     # How long the basket link of an abandoned-basket email (which copies that basket into the
     # visitor's own, on any device) works after the email was sent.
     "BASKET_LINK_MAX_AGE": timedelta(days=7),
+    # Days a copy of each journey email as it went out (compressed, about 2 KB) is kept for the
+    # message log in the admin; 0 keeps none. Erasing a contact's data erases its copies.
+    "SENT_COPY_DAYS": 30,
     # Activities (what shoppers did) the runner turns into enrollments per transaction.
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.

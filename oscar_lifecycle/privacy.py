@@ -17,6 +17,8 @@ from django.utils import timezone
 from wagtail.log_actions import registry as log_registry
 
 from .contacts import record_change
+from .engine.sent_copies import unpacked_copy
+from .tracking.inert_copy import inert_copy
 from .suppression import STATUS_STRENGTH, suppress
 from .models import (
     Activity,
@@ -59,6 +61,12 @@ def _name(related, attribute):
     return getattr(related, attribute) if related is not None else None
 
 
+def _text_as_sent(message):
+    """The words of the email as it went out (its text part, links inert), while its copy is kept."""
+    copy = unpacked_copy(message.sent_copy)
+    return inert_copy(copy).text if copy is not None else None
+
+
 def export_contact(contact: Contact) -> dict:
     """Everything held on ``contact``, JSON-serialisable, dates in ISO 8601: the answer to an
     access or a portability request."""
@@ -96,6 +104,7 @@ def export_contact(contact: Contact) -> dict:
                 "open_count": message.open_count,
                 "clicked_at": _json(message.clicked_at),
                 "click_count": message.click_count,
+                "text_as_sent": _text_as_sent(message),
             }
             for message in contact.messages.select_related("journey").order_by("created_at", "pk")
         ],
@@ -170,8 +179,9 @@ def erase_contact(contact: Contact, *, source: str, actor=None) -> dict[str, int
     time, machine flag), conversions, ratings (the number). Kept so the row is never mailed:
     the status (unsubscribed, or a stronger no it already had) and withdrawn consent, with a
     ConsentEvent from ``source`` (and ``actor``) that records the erasure. Gone: the address,
-    names, birth date, language and user link, the activities, the subjects, links, browsers
-    and comments, and the address wherever it was written into a reason or a source.
+    names, birth date, language and user link, the activities, the subjects, the copies of the
+    emails sent, links, browsers and comments, and the address wherever it was written into a
+    reason or a source.
     """
     with transaction.atomic():
         contact.refresh_from_db(from_queryset=Contact.objects.select_for_update())
@@ -209,7 +219,7 @@ def _end_enrollments(contact, address, placeholder):
 
 def _anonymise_messages(contact, address, placeholder):
     return Message.objects.filter(contact=contact).update(
-        to_email=placeholder, subject="", reason=_without(address, placeholder, "reason"))
+        to_email=placeholder, subject="", reason=_without(address, placeholder, "reason"), sent_copy=None)
 
 
 def _anonymise_message_events(contact):

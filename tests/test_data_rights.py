@@ -1,6 +1,7 @@
 """A contact's data rights in the admin: export everything held on them as JSON, and erase their
 personal data while the shop keeps its numbers and never mails that contact again."""
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -218,6 +219,23 @@ def test_an_erased_contact_is_gone_from_the_admin(story, owner):
     assert [value for value in IDENTIFYING if value in json.dumps(export, ensure_ascii=False)] == []
     assert export["activities"] == []
     assert [(rating["rating"], rating["comment"]) for rating in export["ratings"]] == [(4, "")]
+
+
+def test_the_emails_sent_to_an_erased_contact_are_gone_from_the_message_log(story, owner):
+    pages = {message.subject: reverse("oscar_lifecycle_messages:inspect", args=[message.pk])
+             for message in Message.objects.all()}
+    second = owner.get(pages["A day later, Ada"]).content.decode()
+    assert "Hello Ada" in html.unescape(second) and EMAIL in second, "the email as it went out"
+    _, export = download(owner, story.url("export"))
+    assert ["Hello Ada" in (message["text_as_sent"] or "") for message in export["messages"]] == [False, True]
+
+    owner.post(story.url("erase"))
+
+    for url in pages.values():
+        page = html.unescape(owner.get(url).content.decode())
+        assert [value for value in IDENTIFYING if value in page] == []
+        assert "The copy of this email was erased with the contact's personal data." in page
+    assert not Message.objects.filter(sent_copy__isnull=False).exists()
 
 
 def test_nothing_more_is_sent_after_erasure_and_the_numbers_stay(story, owner, client, catalogue):

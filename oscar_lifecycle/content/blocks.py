@@ -383,7 +383,8 @@ class StageSectionBlock(PerContactMixin, blocks.StructBlock):
     content = ContentBlock(label=_("content"))
 
     def render(self, value, context=None):
-        """Rendered when the enrollment left at this stage; previews (no stage) show every section."""
+        """Rendered when the enrollment left at this stage; an enrollment that says nowhere (its
+        trigger has no stages) shows every section. Previews and test sends pick a stage."""
         stage = (context or {}).get("stage")
         if stage is not None and stage != value["stage"]:
             return ""

@@ -29,8 +29,8 @@ class SampleEnrollment:
     order: object = None
     basket: object = None
     product: object = None
+    context: dict | None = None
     pk = None
-    context = None
 
 
 def sample_contact() -> Contact:
@@ -38,17 +38,19 @@ def sample_contact() -> Contact:
     return Contact(email=SAMPLE_EMAIL, first_name=SAMPLE_FIRST_NAME, last_name=SAMPLE_LAST_NAME)
 
 
-def sample_enrollment(order=None) -> SampleEnrollment:
-    """The made-up customer, or, given ``order``, that order's customer, the order and its basket.
+def sample_enrollment(order=None, *, stage=None) -> SampleEnrollment:
+    """The made-up customer, or, given ``order``, that order's customer, the order and its basket;
+    with ``stage``, a shopper who left there (what stage sections show).
 
     Only pass an ``order`` an editor allowed to see contacts chose.
     """
+    context = {"stage": stage} if stage else None
     if order is not None:
-        return _real_order_enrollment(order)
+        return _real_order_enrollment(order, context)
     contact = sample_contact()
     products = _catalogue_products()
     if not products:
-        return SampleEnrollment(contact)
+        return SampleEnrollment(contact, context=context)
     lines = tuple(
         SampleLine(product=product, quantity=1, unit_price=product.listed_price) for product in products
     )
@@ -57,6 +59,7 @@ def sample_enrollment(order=None) -> SampleEnrollment:
         order=SampleOrder(lines),
         basket=SampleBasket(lines, currency=products[0].listed_price_currency),
         product=products[0],
+        context=context,
     )
 
 
@@ -76,7 +79,7 @@ def _catalogue_products():
     return [product for product in products if product.listed_price_currency == currencies[0]]
 
 
-def _real_order_enrollment(order):
+def _real_order_enrollment(order, context):
     contact = Contact.objects.filter(email__iexact=order.email).first()
     if contact is None:
         user = order.user
@@ -87,5 +90,6 @@ def _real_order_enrollment(order):
         )
     first_line = order.lines.filter(product__isnull=False).select_related("product").first()
     return SampleEnrollment(
-        contact, order=order, basket=order.basket, product=first_line.product if first_line else None
+        contact, order=order, basket=order.basket, product=first_line.product if first_line else None,
+        context=context,
     )

@@ -38,6 +38,7 @@ from .quiet_hours import quiet_hours_end
 from .rewards import voucher_issuer
 from .send import build_email, from_email
 from .send_pool import SendPool
+from .sent_copies import packed_copy
 from .translations import TranslatedSteps, language_of
 
 logger = logging.getLogger(__name__)
@@ -213,12 +214,14 @@ def _skip(enrollment, step, earlier, batch, reason):
 
 @dataclass
 class _Handover:
-    """A step rendered, its Message saved as SENDING, and its email ready for the ESP."""
+    """A step rendered, its Message saved as SENDING, and its email ready for the ESP, with the
+    copy of it the message log keeps once it went out (or may have)."""
 
     enrollment: Enrollment
     step: Step
     message: Message
     email: object
+    copy: bytes | None
 
 
 def _prepare_send(enrollment, step, message, batch, claim):
@@ -280,7 +283,7 @@ def _prepare_send(enrollment, step, message, batch, claim):
         tags=[f"journey:{enrollment.journey.pk}"],
         metadata={"lifecycle_message": str(message.pk), "lifecycle_step": str(step.pk)},
     )
-    return _Handover(enrollment, step, message, email)
+    return _Handover(enrollment, step, message, email, packed_copy(email))
 
 
 def _save_outcome(message, fields, *, also_from=()):
@@ -304,7 +307,8 @@ def _record_failure(delivery, batch):
         # The request may have reached the ESP: sending again could send twice.
         message.status = Message.Status.HELD
         message.reason = f"the ESP's answer was lost, it may have been sent: {message.reason}"[:MESSAGE_REASON_LENGTH]
-        _save_outcome(message, ["status", "reason"])
+        message.sent_copy = handover.copy
+        _save_outcome(message, ["status", "reason", "sent_copy"])
         _end(enrollment, Enrollment.State.HELD, "send outcome unknown; review before resending", now)
         return "held"
     if failure == SendFailure.RECIPIENT and message.attempts >= lifecycle_setting("MAX_SEND_ATTEMPTS"):
@@ -329,11 +333,13 @@ def _record_delivery(delivery, batch):
     message.sent_at = timezone.now()
     message.esp_message_id = delivery.esp_message_id
     message.reason = ""
-    if not _save_outcome(message, ["status", "sent_at", "esp_message_id", "reason"]):
+    message.sent_copy = handover.copy
+    if not _save_outcome(message, ["status", "sent_at", "esp_message_id", "reason", "sent_copy"]):
         # Another runner found it in flight after this one stalled past its lease and held it:
         # the ESP's answer settles it.
         resolve(message.pk, Resolution.DELIVERED, by="its runner, which got the ESP's answer late",
                 esp_message_id=message.esp_message_id)
+        Message.objects.filter(pk=message.pk).update(sent_copy=handover.copy)
     for receiver, receiver_error in step_sent.send_robust(sender=Message, message=message):
         if receiver_error is not None:
             logger.error("A step_sent receiver (%r) failed for message %s", receiver, message.pk,

@@ -1,13 +1,17 @@
 """One pass of the lifecycle runner: what Celery beat, `lifecycle_run` and tests call."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils import timezone
 
 from .activities import process_activities
 from .dispatch import DispatchReport, dispatch_due
 from .notices import send_due_notices
-from .scan import run_due_scans, run_sunset_if_due
+from .scan import claim_scan, run_due_scans, run_sunset_if_due
+from .sent_copies import remove_old_copies
+
+SENT_COPIES_INTERVAL = timedelta(hours=1)
 
 
 @dataclass
@@ -17,12 +21,15 @@ class RunReport:
     sunset: dict
     dispatched: DispatchReport
     notices: dict
+    copies_removed: int = 0
 
     def __str__(self):
         parts = [f"{count} {outcome}" for outcome, count in sorted(self.activities.items())]
         parts += [f"{count} entered by {name}" for name, count in sorted(self.scanned.items()) if count]
         parts += [f"{count} sunset ({why})" for why, count in sorted(self.sunset.items()) if count]
         parts += [f"{count} notices {outcome}" for outcome, count in sorted(self.notices.items())]
+        if self.copies_removed:
+            parts.append(f"{self.copies_removed} copies of sent emails removed")
         return "; ".join(filter(None, [", ".join(parts), str(self.dispatched)]))
 
     @property
@@ -37,12 +44,17 @@ class RunReport:
     @property
     def did_something(self):
         return bool(self.activities or any(self.scanned.values()) or any(self.sunset.values())
-                    or self.dispatched.outcomes or self.notices)
+                    or self.dispatched.outcomes or self.notices or self.copies_removed)
+
+
+def remove_old_copies_if_due(now):
+    """Remove the sent emails' copies older than SENT_COPY_DAYS, at most hourly; return how many."""
+    return remove_old_copies(now) if claim_scan("sent_copies", SENT_COPIES_INTERVAL, now) else 0
 
 
 def run_lifecycle(now=None):
     """Process what shoppers did, run the due scans and the sunset, then send every due step
-    and notice."""
+    and notice, and remove the sent emails' copies kept long enough."""
     now = now or timezone.now()
     return RunReport(
         activities=process_activities(now),
@@ -50,4 +62,5 @@ def run_lifecycle(now=None):
         sunset=run_sunset_if_due(now),
         dispatched=dispatch_due(now),
         notices=send_due_notices(now),
+        copies_removed=remove_old_copies_if_due(now),
     )

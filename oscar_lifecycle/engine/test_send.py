@@ -5,6 +5,8 @@ Nothing is recorded as a Message, so a test never counts in stats or pressure, a
 its links cannot unsubscribe anyone.
 """
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 
 from ..content.render import render_step
@@ -13,10 +15,11 @@ from ..models import Contact, LifecycleSettings
 from .send import send_rendered
 
 
-def send_test_email(step, to_email, *, order=None):
+def send_test_email(step, to_email, *, order=None, stage=None, stage_label=None):
     """Send ``step`` to ``to_email`` as the made-up customer (or ``order``'s customer) would get
-    it; return the ESP id."""
-    enrollment = sample_enrollment(order)
+    it, having left at ``stage`` (named ``stage_label`` in the subject) when the journey's trigger
+    says where shoppers left; return the ESP id."""
+    enrollment = sample_enrollment(order, stage=stage)
     sample = enrollment.contact
     recipient = Contact(
         email=to_email, first_name=sample.first_name, last_name=sample.last_name, locale=sample.locale
@@ -25,12 +28,11 @@ def send_test_email(step, to_email, *, order=None):
     rendered = render_step(
         step, recipient, enrollment=enrollment, shop_settings=shop_settings, inert_links=True
     )
-    rendered = rendered.__class__(
-        subject=_("[Test] %(subject)s") % {"subject": rendered.subject},
-        preheader=rendered.preheader,
-        html=rendered.html,
-        text=rendered.text,
-    )
+    if stage_label:
+        subject = _("[Test, shopper who %(stage)s] %(subject)s") % {"stage": stage_label, "subject": rendered.subject}
+    else:
+        subject = _("[Test] %(subject)s") % {"subject": rendered.subject}
+    rendered = replace(rendered, subject=subject)
     return send_rendered(
         rendered, recipient, shop_settings, tags=["lifecycle-test"],
         metadata={"lifecycle_test": True}, test=True,

@@ -108,9 +108,17 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
     def is_marketing(self):
         return self.category == self.Category.MARKETING
 
+    def stages(self):
+        """Where the shoppers of this journey may have left, as [(stage, label)] (its trigger's)."""
+        return list(getattr(registered_triggers().get(self.trigger), "stages", ()))
+
     @property
     def preview_modes(self):
-        return [("", _("Emails")), ("text", _("Plain text"))]
+        """Emails or their plain text; for a trigger that says where the shopper left, one of each
+        per stage, so the editor sees exactly what that shopper gets."""
+        from ..content.preview import preview_modes
+
+        return preview_modes(self.stages())
 
     def get_preview_template(self, request, mode_name):
         return "oscar_lifecycle/preview/journey.html"

@@ -69,6 +69,11 @@ class Message(models.Model):
     clicked_at = models.DateTimeField(_("first clicked at"), null=True, blank=True)
     open_count = models.PositiveIntegerField(_("opens"), default=0)
     click_count = models.PositiveIntegerField(_("clicks"), default=0)
+    sent_copy = models.BinaryField(
+        _("copy of the email as it went out"), null=True, editable=False,
+        help_text=_("Shown in the message log for SENT_COPY_DAYS days, then removed; erased with the "
+                    "contact's data."),
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -84,6 +89,8 @@ class Message(models.Model):
             models.Index(fields=["next_attempt_at"], name="lifecycle_message_notice_due",
                          condition=Q(status__in=["queued", "sending"]) & ~Q(kind="step")),
             models.Index(fields=["created_at"], name="lifecycle_message_held", condition=Q(status="held")),
+            models.Index(fields=["handed_over_at"], name="lifecycle_message_copy_kept",
+                         condition=Q(sent_copy__isnull=False)),
         ]
 
     def __str__(self):

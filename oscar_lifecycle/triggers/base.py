@@ -84,6 +84,9 @@ class Trigger:
     settings = ()  # TriggerSetting instances
     records = ()  # Activity kinds this trigger needs recorded from Oscar's signals
     about = None  # what every enrollment it makes is about: "order", "basket", "product" or None
+    # Where the shopper left, when its enrollments say so in their context ({"stage": ...}), as
+    # [(stage, label)]: stage sections show each its words; previews and test sends pick one.
+    stages = ()
 
     def settings_for(self, journey):
         """The journey's settings for this trigger, defaults filled in (invalid stored values too)."""

@@ -8,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from ..contacts import contacts_for_users
+from ..content.blocks import StageSectionBlock
 from ..engine.gates import reachable
 from ..models import Activity, Contact, Enrollment
 from ..purchases import bought_since_added, order_times, purchased_products
 from .base import Entry, ScanTrigger, TriggerSetting
+
+Stage = StageSectionBlock.Stage
 
 
 class AbandonedBasketTrigger(ScanTrigger):
@@ -29,6 +32,7 @@ class AbandonedBasketTrigger(ScanTrigger):
     label = _("Basket abandoned (members and guests at checkout)")
     records = (Activity.Kind.CHECKOUT_STARTED,)
     about = "basket"
+    stages = StageSectionBlock.Stage.choices
     interval = timedelta(minutes=5)
     settings = (
         TriggerSetting(
@@ -109,7 +113,7 @@ class AbandonedBasketTrigger(ScanTrigger):
         contacts = Contact.objects.in_bulk(list(chosen))
         return [
             Entry(contacts[contact_id], basket_id=basket_id,
-                  context={"stage": "checkout" if at_checkout else "basket"})
+                  context={"stage": Stage.CHECKOUT if at_checkout else Stage.BASKET})
             for contact_id, (basket_id, at_checkout) in chosen.items()
             if contact_id in contacts
         ]

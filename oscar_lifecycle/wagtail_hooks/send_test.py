@@ -25,11 +25,16 @@ class SendTestForm(forms.Form):
     step = forms.TypedChoiceField(label=gettext_lazy("Step"), coerce=int)
     to_email = forms.EmailField(label=gettext_lazy("Send to"))
 
-    def __init__(self, *args, steps, may_choose_order, **kwargs):
+    def __init__(self, *args, steps, stages, may_choose_order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [
             (index, f"{index + 1}. {step.subject}") for index, step in enumerate(steps)
         ]
+        if stages:
+            self.fields["stage"] = forms.ChoiceField(
+                label=gettext_lazy("As a shopper who"), choices=stages, initial=stages[0][0],
+                help_text=gettext_lazy("The test shows the sections for where this shopper left, and only those."),
+            )
         if may_choose_order:
             self.fields["order"] = RealOrderField(
                 label=gettext_lazy("Real order (optional)"),
@@ -51,7 +56,9 @@ class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.journey = get_object_or_404(self.model, pk=unquote(str(kwargs["pk"])))
-        self.steps = self.journey.get_latest_revision_as_object().ordered_steps()
+        draft = self.journey.get_latest_revision_as_object()
+        self.steps = draft.ordered_steps()
+        self.stages = draft.stages()
 
     def get_page_subtitle(self):
         return self.journey.name
@@ -60,6 +67,7 @@ class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "steps": self.steps,
+            "stages": self.stages,
             "may_choose_order": may_choose_real_order(self.request.user),
         }
 
@@ -75,16 +83,18 @@ class SendTestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
         step = self.steps[form.cleaned_data["step"]]
         to_email = form.cleaned_data["to_email"]
         order = form.cleaned_data.get("order")
+        stage = form.cleaned_data.get("stage")
         if not step.subject.strip():
             form.add_error("step", _("This step has no subject yet: write one before testing it."))
             return self.form_invalid(form)
         try:
-            send_test_email(step, to_email, order=order)
+            send_test_email(step, to_email, order=order, stage=stage, stage_label=dict(self.stages).get(stage))
         except Exception as error:
             form.add_error(None, _("The test could not be sent: %(error)s") % {"error": error})
             return self.form_invalid(form)
         log(instance=self.journey, action=LOG_ACTION, user=self.request.user,
-            data={"step": step.subject, "to": to_email, "order": order.number if order else None})
+            data={"step": step.subject, "to": to_email, "order": order.number if order else None,
+                  "stage": stage})
         messages.success(self.request, _("Test of “%(subject)s” sent to %(email)s.")
                          % {"subject": step.subject, "email": to_email})
         return redirect(self.edit_url_name, self.journey.pk)
