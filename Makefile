@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON = $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install sandbox simulate test test-sqlite test-postgresql release
+.PHONY: install sandbox advance simulate test test-sqlite test-postgresql release
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -24,6 +24,13 @@ sandbox: install
 	$(PYTHON) sandbox/manage.py lifecycle_demo_data
 	$(PYTHON) sandbox/manage.py lifecycle_run --loop & \
 	exec $(PYTHON) sandbox/manage.py runserver $(HOST)
+
+# Time travel, beside a running `make sandbox`: send now what the next BY (90m, 12h, 3d, 1w) would
+# bring the sandbox's shoppers, each email dated as of its moment (lifecycle_run --advance).
+BY ?= 1d
+advance: export SANDBOX_HOST = $(HOST)
+advance: install
+	$(PYTHON) sandbox/manage.py lifecycle_run --advance $(BY)
 
 # A month of simulated shoppers on a copy of the sandbox's database: who got which email, when.
 simulate: export SANDBOX_HOST = $(HOST)

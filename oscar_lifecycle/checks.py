@@ -14,7 +14,14 @@ def check_triggers(app_configs, **kwargs):
     try:
         registered_triggers()
     except LifecycleConfigurationError as error:
-        return [Error(str(error), id="oscar_lifecycle.E001")]
+        return [
+            Error(
+                str(error),
+                hint="Correct or remove that path in OSCAR_LIFECYCLE['TRIGGERS']; docs/settings.md "
+                     "lists the built-in triggers' paths.",
+                id="oscar_lifecycle.E001",
+            )
+        ]
     return []
 
 
@@ -85,7 +92,14 @@ def check_consent_rule(app_configs, **kwargs):
     try:
         rule = consent_rule()
     except LifecycleConfigurationError as error:
-        return [Error(str(error), id="oscar_lifecycle.E004")]
+        return [
+            Error(
+                str(error),
+                hint='Set OSCAR_LIFECYCLE["CONSENT_RULE"] to one of the names above (see docs/settings.md), '
+                     'or remove it for the default, "prior_consent_for_prospects".',
+                id="oscar_lifecycle.E004",
+            )
+        ]
     if rule.departs_from:
         return [
             Warning(
@@ -250,5 +264,100 @@ def check_postal_address(app_configs, databases=None, **kwargs):
             "The shop's postal address is empty: the law asks for it in every marketing email's footer.",
             hint="Fill it in in /cms/ under Lifecycle > Lifecycle settings.",
             id="oscar_lifecycle.W007",
+        )
+    ]
+
+
+def _records_shoppers_languages():
+    """Whether a middleware in MIDDLEWARE activates each request's language (Django's
+    LocaleMiddleware, or a subclass): the language our receivers record for a shopper."""
+    from django.middleware.locale import LocaleMiddleware
+    from django.utils.module_loading import import_string
+
+    for path in settings.MIDDLEWARE:
+        try:
+            middleware = import_string(path)
+        except ImportError:
+            continue  # Django's own checks and start-up report it
+        if isinstance(middleware, type) and issubclass(middleware, LocaleMiddleware):
+            return True
+    return False
+
+
+@register()
+def check_shoppers_languages(app_configs, **kwargs):
+    """A shop in several languages records each shopper's from their request: without
+    LocaleMiddleware every request is in LANGUAGE_CODE, and so is every email."""
+    several_languages = settings.USE_I18N and settings.is_overridden("LANGUAGES") and len(settings.LANGUAGES) > 1
+    if not several_languages or _records_shoppers_languages():
+        return []
+    return [
+        Warning(
+            f"LANGUAGES offers {len(settings.LANGUAGES)} languages but no LocaleMiddleware is in "
+            f"MIDDLEWARE: every shopper is recorded as speaking {settings.LANGUAGE_CODE!r} and gets "
+            "lifecycle email in it.",
+            hint='Add "django.middleware.locale.LocaleMiddleware" to MIDDLEWARE, after SessionMiddleware '
+                 "and before CommonMiddleware.",
+            id="oscar_lifecycle.W010",
+        )
+    ]
+
+
+CONSENT_BOX = "oscar_lifecycle/consent_box.html"
+ACCOUNT_TAB = "oscar_lifecycle/account/tab.html"
+
+
+def _source_of(template_name):
+    """The source of ``template_name`` as the shop's template engines find it; None when there
+    is none (a shop without Oscar's pages) or its engine keeps no source."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        template = get_template(template_name)
+    except TemplateDoesNotExist:
+        return None
+    return getattr(getattr(template, "template", None), "source", None)
+
+
+def _pages_without(include, template_names):
+    return [name for name in template_names
+            if (source := _source_of(name)) is not None and include not in source]
+
+
+@register(Tags.templates)
+def check_consent_box(app_configs, **kwargs):
+    """Prospects say yes to marketing in the box our include adds to Oscar's forms: without it,
+    under the default consent rule, no prospect ever gets marketing email."""
+    forms = ["oscar/customer/registration.html", "oscar/customer/login_registration.html"]
+    if getattr(settings, "OSCAR_ALLOW_ANON_CHECKOUT", False):
+        forms.append("oscar/checkout/gateway.html")  # where a guest types their address
+    return [
+        Warning(
+            f"{name} has no marketing consent box: shoppers who use that form can never say yes "
+            "to marketing email, so prospects among them never get it.",
+            hint=f'Copy Oscar\'s {name} into your templates and put {{% include "{CONSENT_BOX}" %}} '
+                 "just before the form's submit button (the registration form's, where there are two; "
+                 "see docs/enabling.md).",
+            id="oscar_lifecycle.W011",
+        )
+        for name in _pages_without(CONSENT_BOX, forms)
+    ]
+
+
+@register(Tags.templates)
+def check_account_tab(app_configs, **kwargs):
+    """Shoppers reach their Email preferences (how often, birth date, saying yes again) from a
+    tab our include adds to Oscar's account pages."""
+    tabs = "oscar/customer/partials/standard_tabs.html"
+    if not _pages_without(ACCOUNT_TAB, [tabs]):
+        return []
+    return [
+        Warning(
+            f"{tabs} has no \"Email preferences\" tab: shoppers cannot find where they choose how "
+            "often they get email, give their birth date or say yes to marketing again.",
+            hint=f'Copy Oscar\'s {tabs} into your templates and put {{% include "{ACCOUNT_TAB}" %}} '
+                 "at its end (see docs/enabling.md).",
+            id="oscar_lifecycle.W012",
         )
     ]

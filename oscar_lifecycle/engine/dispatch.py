@@ -38,6 +38,7 @@ from .quiet_hours import quiet_hours_end
 from .rewards import voucher_issuer
 from .send import build_email, from_email
 from .send_pool import SendPool
+from .send_time import send_time
 from .sent_copies import packed_copy
 from .translations import TranslatedSteps, language_of
 
@@ -275,7 +276,7 @@ def _prepare_send(enrollment, step, message, batch, claim):
     if enrollment.journey.is_marketing:
         # Counted when handed over: another step for the contact in this batch must not pass
         # the cap while this one is in flight.
-        batch.pressure.record(contact.pk, timezone.now())
+        batch.pressure.record(contact.pk, send_time(batch.now))
     email = build_email(
         track_links(rendered, message.pk, basket_id=enrollment.basket_id), contact, batch.shop_settings,
         sender=batch.sender,
@@ -330,7 +331,7 @@ def _record_delivery(delivery, batch):
     handover = delivery.item
     message = handover.message
     message.status = Message.Status.SENT
-    message.sent_at = timezone.now()
+    message.sent_at = send_time(batch.now)
     message.esp_message_id = delivery.esp_message_id
     message.reason = ""
     message.sent_copy = handover.copy

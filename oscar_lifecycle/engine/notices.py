@@ -23,6 +23,7 @@ from ..models import Journey, LifecycleSettings, Message
 from .outcomes import SendFailure, send_failure
 from .send import from_email
 from .send_pool import SendPool
+from .send_time import send_time
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class _Sending:
 def _record(delivery, now):
     message, email, error = delivery.item.message, delivery.item.email, delivery.error
     if error is None:
-        message.status, message.sent_at, message.esp_message_id = Message.Status.SENT, timezone.now(), delivery.esp_message_id
+        message.status, message.sent_at, message.esp_message_id = Message.Status.SENT, send_time(now), delivery.esp_message_id
         message.reason = ""
         _save(message, ["status", "sent_at", "esp_message_id", "reason"])
         return "sent"
