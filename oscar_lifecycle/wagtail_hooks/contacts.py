@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
@@ -15,15 +16,18 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.views.generic import InspectView, WagtailAdminTemplateMixin
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.generic import IndexView, InspectView, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from ..models import Contact, Enrollment
 from ..privacy import erase_contact, export_contact
+from .contact_facts import MOMENT_FORMAT, other_details, who_they_are
 from .shop_search import WithoutShopSearchViewSet
 from .timeline import contact_timeline
 
@@ -66,14 +70,53 @@ class ContactPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Contact, ContactPermissionPolicy(Contact))
 
 
+class ContactIndexView(IndexView):
+    """The contacts listing: clicking a contact opens their page; editing is in the row's menu."""
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        return self._get_custom_column(
+            field_name, self._get_title_column_class(column_class), get_url=self.get_inspect_url, **kwargs
+        )
+
+
 class ContactInspectView(InspectView):
+    """A contact's page: who they are and what they agreed to, then their timeline, then the rest,
+    every moment in the admin user's time zone."""
+
     template_name = "oscar_lifecycle/admin/contact_inspect.html"
+    page_title = _("Contact")
     export_url_name = None
     erase_url_name = None
 
+    def get_fields(self):
+        # The page lays out its own facts (contact_facts.py) instead of listing every field.
+        return []
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": capfirst(Contact._meta.verbose_name_plural)},
+            {"url": "", "label": self.get_page_subtitle()},
+        ]
+
+    @cached_property
+    def header_buttons(self):
+        if edit_url := self.get_edit_url():
+            return [HeaderButton(_("Edit"), url=edit_url, icon_name="edit")]
+        return []
+
+    @cached_property
+    def header_more_buttons(self):
+        if delete_url := self.get_delete_url():
+            return [Button(_("Delete"), url=delete_url, icon_name="bin", priority=20)]
+        return []
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
+            who_they_are=who_they_are(self.object, self.request.user),
             timeline=contact_timeline(self.object),
+            other_details=other_details(self.object),
+            moment_format=MOMENT_FORMAT,
             export_url=self._url_if_allowed(self.export_url_name, ContactExportView.permission_required),
             erase_url=self._url_if_allowed(self.erase_url_name, ContactEraseView.permission_required),
             **kwargs,
@@ -170,6 +213,7 @@ class ContactViewSet(WithoutShopSearchViewSet, ModelViewSet):
     list_export = ["email", "first_name", "last_name", "status", "consent", "consent_changed_at",
                    "frequency", "paused_until", "birth_date", "last_order_at", "last_engagement_at",
                    "created_at"]
+    index_view_class = ContactIndexView
     inspect_view_enabled = True
     inspect_view_class = ContactInspectView
     copy_view_enabled = False
