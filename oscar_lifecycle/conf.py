@@ -104,6 +104,11 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.dates.BirthdayTrigger",
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
     ],
+    # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
+    "RULES": [
+        "oscar_lifecycle.rules.profile.SourceRule",
+        "oscar_lifecycle.rules.profile.ConsentRule",
+    ],
 }
 
 

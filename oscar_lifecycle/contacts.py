@@ -62,17 +62,18 @@ def _follow_new_address(user, normalized):
         return owner_of_address
 
 
-def contact_for(email, user=None):
-    """Return the Contact for ``email``, creating it (and linking ``user``) when needed. A user's
-    contact follows the user's address when they change it."""
+def contact_for(email, user=None, source=None):
+    """Return the Contact for ``email``, creating it (and linking ``user``) when needed, with
+    ``source`` (a Contact.Source; "registered" with a user when not given). A user's contact
+    follows the user's address when they change it."""
     normalized = normalize_email(email)
     if user is not None:
         moved = _follow_new_address(user, normalized)
         if moved is not None:
             return moved
-    defaults = {}
+    defaults = {"source": source or (Contact.Source.REGISTERED if user is not None else "")}
     if user is not None:
-        defaults = {"user": user, "first_name": user.first_name, "last_name": user.last_name}
+        defaults.update(user=user, first_name=user.first_name, last_name=user.last_name)
     try:
         with transaction.atomic():
             contact, created = Contact.objects.get_or_create(email=normalized, defaults=defaults)
@@ -162,8 +163,9 @@ class ContactsOfBatch:
         return contact
 
     def _create(self, email, user):
-        contact = Contact(email=email)
+        contact = Contact(email=email, source=Contact.Source.CHECKOUT)
         if user is not None:
+            contact.source = Contact.Source.REGISTERED
             contact.user, contact.first_name, contact.last_name = user, user.first_name, user.last_name
             self.by_user[user.pk] = contact
         self.by_email[email] = contact
@@ -235,7 +237,7 @@ def contacts_for_users(user_ids):
     )
     Contact.objects.bulk_create(
         [Contact(email=email, user=user, first_name=user.first_name, last_name=user.last_name,
-                 last_order_at=last_orders.get(user.pk))
+                 last_order_at=last_orders.get(user.pk), source=Contact.Source.REGISTERED)
          for email, user in to_create.items()],
         ignore_conflicts=True,
     )

@@ -5,12 +5,13 @@ from .events import Conversion, MessageEvent
 from .journeys import Journey, Step
 from .messages import Message
 from .scans import JourneyScan, ScanRun
+from .segments import Segment
 from .settings import LifecycleSettings
 from .suppressions import Suppression
 from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Step",
+    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "Step",
     "Suppression", "SurveyResponse",
 ]

@@ -30,6 +30,12 @@ class Contact(models.Model):
         MONTHLY = "monthly", _("One a month at most")
         PAUSED = "paused", _("A break of three months")
 
+    class Source(models.TextChoices):
+        REGISTERED = "registered", _("Registered an account")
+        CHECKOUT = "checkout", _("Guest checkout")
+        SIGNUP = "signup", _("Newsletter sign-up")
+        IMPORT = "import", _("Imported")
+
     email = models.EmailField(_("email"), unique=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -67,6 +73,10 @@ class Contact(models.Model):
     )
     last_order_at = models.DateTimeField(_("last order at"), null=True, blank=True)
     last_engagement_at = models.DateTimeField(_("last engagement at"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, blank=True,
+        help_text=_("How the shop first got this address."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
