@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
+    "wagtail.search",
     "wagtail.admin",
     "wagtail",
     "modelcluster",

@@ -27,3 +27,13 @@ def test_no_lifecycle_admin_page_shows_the_shop_search(client):
         if SHOP_SORT_MENU in response.content.decode():
             shown.append(page)
     assert shown == []
+
+
+def test_an_editor_searching_the_cms_pages_finds_them(client, settings):
+    """Wagtail 8's page search needs its search app (wagtail.search, the modelsearch app): without
+    it in INSTALLED_APPS the sandbox's /cms/pages/search/ answered 500. (The test database is built
+    without migrations, which make SQLite's full-text table: the search here uses the fallback.)"""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database.fallback"}}
+    client.force_login(get_user_model().objects.create_superuser("owner", "owner@shop.test", "pw"))
+    response = client.get("/cms/pages/search/", {"q": "welcome"})
+    assert response.status_code == 200
