@@ -58,3 +58,11 @@ def test_the_text_part_reads_like_the_email(rendered):
     assert "our offers (https://shop.test/offers/)" in rendered.text
     assert "Shop (https://shop.test/catalogue/)" in rendered.text
     assert "<" not in rendered.text.replace("<b>", "")
+
+
+def test_a_text_part_without_preheader_starts_with_the_email():
+    journey = create_journey(steps=[{"subject": "Hi", "body": [("heading", "Hello {{ first_name }}")]}])
+    contact = contact_for("ana@example.com")
+    contact.first_name = "Ana"
+    text = render_step(journey.steps.get(), contact).text
+    assert text.startswith("Lifecycle Sandbox\n\nHello Ana"), repr(text[:40])  # the header, then the body

@@ -56,6 +56,11 @@ def html_to_text(html):
     extractor = _TextExtractor()
     extractor.feed(html[body_start:] if body_start >= 0 else html)
     extractor.close()
-    text = "".join(extractor.parts)
+    return tidy("".join(extractor.parts))
+
+
+def tidy(text):
+    """``text`` without blank space at either end, around its lines, or of more than one blank
+    line: also once values are filled in, since an empty one (no preheader) leaves its lines."""
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

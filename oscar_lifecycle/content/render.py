@@ -27,7 +27,7 @@ from .footer import why_you_receive_this
 from .merge_tags import MERGE_TAGS, render_merge_tags, replace_merge_tags
 from .offers import sample_voucher
 from .placeholders import Placeholders, escape_html
-from .plain_text import html_to_text
+from .plain_text import html_to_text, tidy
 from .products import BestSellers
 
 URL_MERGE_TAGS = tuple(tag.name for tag in MERGE_TAGS.values() if tag.is_link)
@@ -213,7 +213,7 @@ class StepTemplate:
         html, text = self._inlined_with(blocks_html)
         return RenderedEmail(subject=subject, preheader=preheader,
                              html=self.placeholders.fill_html(html, values),
-                             text=self.placeholders.fill_text(text, values))
+                             text=tidy(self.placeholders.fill_text(text, values)))
 
 
 def render_step(
