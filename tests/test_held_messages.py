@@ -131,6 +131,17 @@ def test_the_review_page_shows_what_is_known_of_each_held_email(held, reviewer, 
     assert "may have been sent" in page
     assert "none received" in page
     assert "It was delivered: go on" in page and "Send it again" in page and "Skip this step" in page
+    assert "/cms/lifecycle/messages/inspect/" not in page  # a reviewer who may not read the log
+
+
+def test_a_reviewer_who_may_read_the_log_opens_each_held_email(held, reviewer, client):
+    ann, _ = held
+    reviewer.groups.get().permissions.add(Permission.objects.get(codename="view_message"))
+
+    page = client.get(HELD_URL).content.decode()
+
+    assert f'href="/cms/lifecycle/messages/inspect/{ann.pk}/"' in page
+    assert "Welcome" in client.get(f"/cms/lifecycle/messages/inspect/{ann.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("resolution, ann_status, sent_now, sent_a_day_later", [

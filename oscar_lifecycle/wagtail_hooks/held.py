@@ -47,7 +47,8 @@ class HeldMessagesView(WagtailAdminTemplateMixin, TemplateView):
         held = held_messages().select_related("journey", "step", "contact").prefetch_related(
             Prefetch("events", queryset=MessageEvent.objects.order_by("created_at", "pk"))
         )
-        return super().get_context_data(held=held, resolutions=[
+        can_open_messages = self.request.user.has_perm("oscar_lifecycle.view_message")
+        return super().get_context_data(held=held, can_open_messages=can_open_messages, resolutions=[
             (Resolution.DELIVERED, _("It was delivered: go on")),
             (Resolution.SEND_AGAIN, _("Send it again")),
             (Resolution.SKIP, _("Skip this step")),
