@@ -62,8 +62,8 @@ def test_a_french_contact_gets_the_footer_in_french(outbox):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("accept_language, asks, confirms", [
-    ("fr", "Se désabonner de tout", "Vous êtes désabonné"),
-    ("fr-FR,fr;q=0.9,en;q=0.5", "Se désabonner de tout", "Vous êtes désabonné"),
+    ("fr", "Se désabonner de tout", "Votre désabonnement est enregistré"),
+    ("fr-FR,fr;q=0.9,en;q=0.5", "Se désabonner de tout", "Votre désabonnement est enregistré"),
     ("en", "Unsubscribe from all", "You are unsubscribed"),
 ], ids=["fr", "fr-FR", "en"])
 def test_the_unsubscribe_pages_speak_the_browsers_language(client, accept_language, asks, confirms):
