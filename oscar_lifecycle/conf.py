@@ -103,6 +103,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.winback.WinbackTrigger",
         "oscar_lifecycle.triggers.dates.BirthdayTrigger",
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
+        "oscar_lifecycle.triggers.segments.SegmentEnteredTrigger",
     ],
     # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
     "RULES": [

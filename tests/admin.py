@@ -46,6 +46,8 @@ def journey_form(name="Welcome", *, steps=None, initial=0, action=None):
         "name": name,
         "trigger": "registration",
         "audience": "all",
+        "segment": "",
+        "segment_check": "every_email",
         "reentry": "once",
         "goal": "",
         "category": "marketing",

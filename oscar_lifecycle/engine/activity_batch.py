@@ -142,7 +142,7 @@ def _enroll(worked, now, outcomes):
     """Goal exits and enrollments of ``worked``, in the order the activities happened."""
     entries, triggers, journeys = _entries(worked)
     admissions = Admissions({item.contact.pk for item in worked},
-                            [journey for each in journeys.values() for journey in each])
+                            [journey for each in journeys.values() for journey in each], now)
     ordering = {item.contact.pk for item in worked if item.activity.kind == Activity.Kind.ORDER_PLACED}
     if ordering:
         exit_for_goal(ORDER_PLACED_GOAL, ordering, now=now)

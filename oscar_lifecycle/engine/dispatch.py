@@ -38,6 +38,7 @@ from .quiet_hours import quiet_hours_end
 from .rewards import voucher_issuer
 from .send import build_email, from_email
 from .send_pool import SendPool
+from .segment_filters import segment_exit_reasons
 from .send_time import send_time
 from .sent_copies import packed_copy
 from .translations import TranslatedSteps, language_of
@@ -160,8 +161,10 @@ def _goal_reasons(enrollments, contacts):
 
 
 def _exit_reasons(enrollments, contacts, now):
-    """{enrollment id: why it ends before its next send}: each trigger's own checks, else goals."""
+    """{enrollment id: why it ends before its next send}: each trigger's own checks, else the
+    journey's segment, else goals."""
     reasons = _goal_reasons(enrollments, contacts)
+    reasons.update(segment_exit_reasons(enrollments, now))
     triggers = registered_triggers()
     by_trigger = {}
     for enrollment in enrollments:

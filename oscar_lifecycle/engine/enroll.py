@@ -11,6 +11,7 @@ from ..models import Contact, Enrollment, Journey
 from ..triggers import get_trigger
 from ..triggers.base import Entry
 from .gates import may_enter
+from .segment_filters import segment_members
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,10 @@ def _blocked_by_reentry(journey, states, last_entered, now):
 
 def live_journeys_of(trigger_names):
     """{trigger name: its live journeys in the default locale (translations only lend their
-    words), with their steps}, in three queries whatever the number of triggers."""
+    words), with their steps and segment}, in three queries whatever the number of triggers."""
     journeys = {name: [] for name in trigger_names}
     for journey in (Journey.objects.filter(live=True, trigger__in=journeys, locale=Locale.get_default())
-                    .order_by("pk").prefetch_related("steps")):
+                    .select_related("segment").order_by("pk").prefetch_related("steps")):
         journeys[journey.trigger].append(journey)
     return journeys
 
@@ -74,8 +75,9 @@ class Admissions:
     ``save``), and the goals that end them, so that the batch admits exactly whom its entries,
     taken one after the other, would have."""
 
-    def __init__(self, contact_ids, journeys):
+    def __init__(self, contact_ids, journeys, now=None):
         self.journeys = {journey.pk: journey for journey in journeys}
+        self.segment_members = segment_members(journeys, contact_ids, now or timezone.now())
         self.states = {}
         self.last_entered = {}
         for contact_id, journey_id, state, created_at in Enrollment.objects.filter(
@@ -95,6 +97,8 @@ class Admissions:
         key = (contact.pk, journey.pk)
         states = self.states.setdefault(key, set())
         if not _in_audience(journey, contact) or _blocked_by_reentry(journey, states, self.last_entered.get(key), now):
+            return None
+        if journey.pk in self.segment_members and contact.pk not in self.segment_members[journey.pk]:
             return None
         if not may_enter(contact, journey, now):
             return None
@@ -142,7 +146,7 @@ def enroll_entries(
     journeys = live_journeys(trigger_name) if journeys is None else journeys
     if not journeys or not entries:
         return []
-    admissions = Admissions({entry.contact.pk for entry in entries}, journeys)
+    admissions = Admissions({entry.contact.pk for entry in entries}, journeys, now)
     for journey in journeys:
         for entry in entries:
             admissions.admit(journey, entry, now)

@@ -4,7 +4,7 @@ from .enrollments import Enrollment
 from .events import Conversion, MessageEvent
 from .journeys import Journey, Step
 from .messages import Message
-from .scans import JourneyScan, ScanRun
+from .scans import JourneyScan, ScanRun, SegmentMember
 from .segments import Segment
 from .settings import LifecycleSettings
 from .suppressions import Suppression
@@ -12,6 +12,6 @@ from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "Step",
+    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "Step",
     "Suppression", "SurveyResponse",
 ]

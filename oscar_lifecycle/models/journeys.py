@@ -43,6 +43,10 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
         NOT_WHILE_ACTIVE = "not_while_active", _("Again, once the previous run has ended")
         ALWAYS = "always", _("Every time the trigger fires")
 
+    class SegmentCheck(models.TextChoices):
+        ON_ENTRY = "entry", _("When they enter")
+        BEFORE_EVERY_EMAIL = "every_email", _("When they enter and before every email (who has left it leaves the journey)")
+
     class Category(models.TextChoices):
         MARKETING = "marketing", _("Marketing (consent and pressure cap apply)")
         RELATIONAL = "relational", _("Relational (exempt from the pressure cap)")
@@ -64,6 +68,15 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
         help_text=_("A contact who entered less than this many days ago does not enter again, even "
                     "when the trigger fires (e.g. a series after each order, to a customer who orders "
                     "every week). Empty: no wait."),
+    )
+    segment = models.ForeignKey(
+        "oscar_lifecycle.Segment", verbose_name=_("only for contacts in segment"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="journeys",
+        help_text=_("Only contacts in this segment (its published version) enter; empty: everyone the "
+                    "trigger finds."),
+    )
+    segment_check = models.CharField(
+        _("segment checked"), max_length=20, choices=SegmentCheck.choices, default=SegmentCheck.BEFORE_EVERY_EMAIL,
     )
     goal = models.CharField(
         _("goal"),
@@ -103,6 +116,14 @@ class Journey(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixi
                 self.trigger_settings = get_trigger(self.trigger).clean_settings(self.trigger_settings or {})
             except ValidationError as error:
                 raise ValidationError(error.messages) from None  # each names its setting
+        if self.trigger and getattr(get_trigger(self.trigger), "needs_segment", False) and self.segment_id is None:
+            raise ValidationError({"segment": _(
+                "This trigger enrolls contacts who join the journey's segment: choose the segment."
+            )})
+        if self.segment_id is not None and not self.segment.live:
+            raise ValidationError({"segment": _(
+                "The segment “%(name)s” is not published: publish it first, or choose another."
+            ) % {"name": self.segment}})
 
     @property
     def is_marketing(self):

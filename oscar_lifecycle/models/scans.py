@@ -21,3 +21,18 @@ class JourneyScan(models.Model):
 
     def __str__(self):
         return f"{self.journey} scanned at {self.scanned_at}"
+
+
+class SegmentMember(models.Model):
+    """A contact in the segment of a journey that starts when contacts enter it, as its last
+    scan saw: the next scan enrolls who is in the segment now and was not then."""
+
+    journey = models.ForeignKey("oscar_lifecycle.Journey", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey("oscar_lifecycle.Contact", on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["journey", "contact"], name="lifecycle_segment_member")]
+
+    def __str__(self):
+        return f"{self.contact} in the segment of {self.journey} since {self.since}"

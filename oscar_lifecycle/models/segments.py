@@ -1,3 +1,5 @@
+import json
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +9,7 @@ from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
 from ..rules import RuleContext, RuleError, groups
-from ..rules.blocks import MATCH_CHOICES, RulesBlock
+from ..rules.blocks import MATCH_CHOICES, RuleStreamBlock
 from .contacts import Contact
 
 
@@ -17,12 +19,27 @@ class RulesField(StreamField):
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("block_lookup", None)
-        super().__init__(RulesBlock(), **kwargs)
+        super().__init__(RuleStreamBlock(with_groups=True), **kwargs)
 
     def deconstruct(self):
         name, path, _args, kwargs = super().deconstruct()
         kwargs.pop("block_lookup", None)
         return name, path, [], kwargs
+
+    def to_python(self, value):
+        """The stream, which leaves out blocks no longer registered, keeping every stored rule in
+        ``stored_items``: a rule taken out of RULES must make its segments fail loudly, not
+        quietly match more contacts without it."""
+        stored = value
+        if isinstance(stored, str) and stored:
+            try:
+                stored = json.loads(stored)
+            except ValueError:
+                stored = None
+        result = super().to_python(value)
+        if isinstance(stored, list):
+            result.stored_items = stored
+        return result
 
 
 class Segment(DraftStateMixin, RevisionMixin, models.Model):
@@ -44,7 +61,7 @@ class Segment(DraftStateMixin, RevisionMixin, models.Model):
 
     def rule_items(self):
         """The rules as stored: [{"type", "value"}] (see rules/groups.py)."""
-        return list(self.rules.raw_data)
+        return list(getattr(self.rules, "stored_items", None) or self.rules.raw_data)
 
     def clean(self):
         super().clean()

@@ -2,6 +2,8 @@
 "not"), a group block ("all of" / "any of" its own rules), refused on save when a rule's
 settings cannot work."""
 
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -33,20 +35,40 @@ class RuleBlock(blocks.StructBlock):
         return value
 
 
-def rule_blocks():
-    return [(name, RuleBlock(rule_class)) for name, rule_class in registered_rules().items()]
+@lru_cache(maxsize=8)
+def _child_blocks(rule_names, with_groups):
+    rules = registered_rules()
+    children = {name: RuleBlock(rules[name]) for name in rule_names}
+    if with_groups:
+        children[groups.GROUP] = GroupBlock()
+    for name, block in children.items():
+        block.set_name(name)
+    return children
+
+
+class RuleStreamBlock(blocks.StreamBlock):
+    """A list of rules whose blocks are those of the RULES setting when it is read, not when the
+    model was imported (settings are read at call time, so a test or a shop may change them)."""
+
+    def __init__(self, with_groups=False, **kwargs):
+        self.with_groups = with_groups
+        super().__init__(**kwargs)
+
+    @property
+    def child_blocks(self):
+        return _child_blocks(tuple(registered_rules()), self.with_groups)
+
+    @child_blocks.setter
+    def child_blocks(self, value):
+        """StreamBlock's constructor sets its declared blocks (none here): the property has them."""
+
+    def deconstruct(self):
+        return ("oscar_lifecycle.rules.blocks.RuleStreamBlock", (), {"with_groups": self.with_groups})
 
 
 class GroupBlock(blocks.StructBlock):
     def __init__(self, **kwargs):
         super().__init__([
             ("match", blocks.ChoiceBlock(choices=MATCH_CHOICES, default=groups.ALL, label=_("match"))),
-            ("rules", blocks.StreamBlock(rule_blocks(), label=_("rules"))),
+            ("rules", RuleStreamBlock(label=_("rules"))),
         ], label=_("Group of rules"), **kwargs)
-
-
-class RulesBlock(blocks.StreamBlock):
-    """A segment's rules: rules and groups of rules."""
-
-    def __init__(self, **kwargs):
-        super().__init__(rule_blocks() + [(groups.GROUP, GroupBlock())], **kwargs)

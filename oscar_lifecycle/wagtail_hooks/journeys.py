@@ -46,6 +46,8 @@ class JourneyViewSet(WithoutShopSearchViewSet, SnippetViewSet):
             [
                 FieldPanel("trigger"),
                 FieldPanel("audience"),
+                FieldPanel("segment"),
+                FieldPanel("segment_check"),
                 FieldPanel("reentry"),
                 FieldPanel("reentry_after_days"),
                 FieldPanel("goal"),
