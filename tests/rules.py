@@ -40,4 +40,7 @@ class InSegmentRule(Rule):
     def q(self, context):
         from oscar_lifecycle.models import Segment
 
-        return Q(pk__in=Segment.objects.get(pk=self.settings["segment"]).contacts(context).values("pk"))
+        segment = Segment.objects.filter(pk=self.settings["segment"]).first()
+        if segment is None:
+            raise RuleError(f"No segment has the id {self.settings['segment']}.")
+        return Q(pk__in=segment.contacts(context).values("pk"))

@@ -64,13 +64,13 @@ class ContactFilterSet(WagtailFilterSet):
         return queryset.filter(last_engagement_at__gte=since)
 
     def filter_segment(self, queryset, name, segment):
-        """The contacts in the segment's published version now (its stored rules: a live
-        segment's row is its published version); none, and the reason, when its rules no longer
-        work (a rule taken out of the RULES setting)."""
+        """The contacts in the segment's published version now (a live segment's row is its
+        published version); none, and the reason, when its rules no longer work."""
         try:
             return queryset.filter(segment.q(RuleContext()))
         except RuleError as error:
-            self.form.add_error("segment", error)
+            messages.error(self.request, _("“%(segment)s” cannot be counted: %(reason)s") % {
+                "segment": segment, "reason": " ".join(error.messages)})
             return queryset.none()
 
 

@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn
+from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import IndexView, PreviewOnCreateView, PreviewOnEditView, SnippetViewSet
 
@@ -75,15 +76,29 @@ def published_count_display(segment):
     return segment.published_count
 
 
+def scheduled_revisions(segments):
+    """{pk: the revision scheduled to go live} of ``segments``, in one query (what each
+    segment's ``scheduled_revision`` would ask for, row by row, to show its status)."""
+    revisions = Revision.objects.filter(
+        base_content_type=Segment.get_base_content_type(),
+        object_id__in=[str(segment.pk) for segment in segments],
+        approved_go_live_at__isnull=False,
+    ).order_by("-pk")
+    return {revision.object_id: revision for revision in revisions}
+
+
 class SegmentIndexView(IndexView):
-    """The listing of segments; the published ones are counted together, one query per page."""
+    """The listing of segments: a constant number of queries per page, the published segments
+    counted together in one of them."""
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, segments, is_paginated = super().paginate_queryset(queryset, page_size)
         segments = list(segments)
         counts = published_counts(segments)
+        scheduled = scheduled_revisions(segments)
         for segment in segments:
             segment.published_count = counts.get(segment.pk)
+            segment.scheduled_revision = scheduled.get(str(segment.pk))
         return paginator, page, segments, is_paginated
 
 
