@@ -113,7 +113,8 @@ def _rule_settings(segment):
 def published_counts(segments, now=None):
     """{pk: how many contacts are in it now} for the live segments among ``segments`` (their
     stored rules are the published ones), in one query: a UNION ALL of one COUNT per segment.
-    A segment whose rules cannot be counted (a rule no longer registered) is left out."""
+    A segment whose rules cannot be counted (a rule raises ``RuleError``: the segment it names
+    is gone, say) is left out."""
     context = RuleContext(now=now or timezone.now())
     counts = []
     for segment in segments:
