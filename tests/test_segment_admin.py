@@ -209,6 +209,7 @@ def test_a_segment_another_segment_uses_is_not_deleted(owner_client, shop_contac
     published_segment("Guests who consent", ("group", {"match": "all", "rules": rule_items(
         ("test_in_segment", {"segment": guests.pk}), ("consent", {"consents": ["granted"]}))}))
 
+    assert owner_client.get(segment_url("delete", guests)).url == segment_url("list"), "no confirmation page"
     response = owner_client.post(segment_url("delete", guests), follow=True)
 
     assert Segment.objects.filter(pk=guests.pk).exists()
