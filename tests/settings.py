@@ -6,6 +6,7 @@ trust auth, or PG* environment variables), as CI does.
 
 import os
 
+from oscar_lifecycle.conf import DEFAULTS as LIFECYCLE_DEFAULTS
 from sandbox.settings import *  # noqa: F401,F403
 
 if os.environ.get("LIFECYCLE_TEST_DB") == "postgresql":
@@ -30,6 +31,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 # No minimum gap between marketing emails: most tests send several steps in a row; the gap's own
 # tests (test_minimum_gap.py) and the sandbox's programme tests turn it on.
-OSCAR_LIFECYCLE = {"SITE_URL": "https://shop.test", "MINIMUM_GAP": None}
+# Every rule the app ships, and the tests' own (tests/rules.py).
+OSCAR_LIFECYCLE = {
+    "SITE_URL": "https://shop.test",
+    "MINIMUM_GAP": None,
+    "RULES": [*LIFECYCLE_DEFAULTS["RULES"], "tests.rules.JoinedWithinRule", "tests.rules.InSegmentRule"],
+}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 SILENCED_SYSTEM_CHECKS = ["oscar_lifecycle.W002"]

@@ -3,10 +3,11 @@ import json
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
-from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
 from ..rules import RuleContext, RuleError, groups
 from ..rules.blocks import MATCH_CHOICES, RuleStreamBlock
@@ -42,9 +43,12 @@ class RulesField(StreamField):
         return result
 
 
-class Segment(DraftStateMixin, RevisionMixin, models.Model):
+class Segment(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Model):
     """A named audience: the contacts matching all (or any) of its rules, counted at the moment
     it is asked. Only the published version is used by campaigns and journeys."""
+
+    # How many of the matching contacts the editor's preview lists, most recent first.
+    SAMPLE_SIZE = 10
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -82,3 +86,63 @@ class Segment(DraftStateMixin, RevisionMixin, models.Model):
 
     def contains(self, contact, context=None):
         return self.contacts(context).filter(pk=contact.pk).exists()
+
+    def used_by(self):
+        """The other segments whose rules name this one (a rule's settings holding
+        ``{"segment": pk}``, in a group or not), as each is stored: the published version of a
+        live segment, the draft of one never published."""
+        return [other for other in Segment.objects.exclude(pk=self.pk).only("pk", "name", "rules")
+                if any(str(settings.get("segment")) == str(self.pk) for settings in _rule_settings(other))]
+
+    def get_preview_template(self, request, mode_name):
+        return "oscar_lifecycle/segments/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        """How many contacts match the rules as edited (the unsaved form's), and the most recent of
+        them. The admin's preview view (wagtail_hooks/segments.py) puts on ``request`` the rules'
+        errors (``lifecycle_rule_errors``), shown instead of a count, and whether the editor may
+        see contacts (``lifecycle_show_contacts``); without it, no contact is listed."""
+        context = super().get_preview_context(request, mode_name)
+        errors = list(getattr(request, "lifecycle_rule_errors", None) or [])
+        if errors:
+            return {**context, "rule_errors": errors}
+        try:
+            groups.check(self.rule_items())
+            matching = self.contacts(RuleContext())
+            count = matching.count()
+        except RuleError as error:
+            return {**context, "rule_errors": error.messages}
+        sample = None
+        if getattr(request, "lifecycle_show_contacts", False):
+            sample = list(matching.order_by("-created_at", "-pk")[:self.SAMPLE_SIZE])
+        return {**context, "count": count, "sample": sample}
+
+
+def _rule_settings(segment):
+    """The settings of every rule of ``segment``, those inside groups included."""
+    for item in segment.rule_items():
+        if item["type"] == groups.GROUP:
+            yield from (rule["value"] for rule in item["value"].get("rules") or [])
+        else:
+            yield item["value"]
+
+
+def published_counts(segments, now=None):
+    """{pk: how many contacts are in it now} for the live segments among ``segments`` (their
+    stored rules are the published ones), in one query: a UNION ALL of one COUNT per segment.
+    A segment whose rules cannot be counted (a rule raises ``RuleError``: the segment it names
+    is gone, say) is left out."""
+    context = RuleContext(now=now or timezone.now())
+    counts = []
+    for segment in segments:
+        if not segment.live:
+            continue
+        try:
+            condition = segment.q(context)
+        except RuleError:
+            continue
+        counts.append(Contact.objects.filter(condition).values(segment_pk=Value(segment.pk))
+                      .annotate(contacts=Count("pk")).values_list("segment_pk", "contacts"))
+    if not counts:
+        return {}
+    return dict(counts[0].union(*counts[1:], all=True))

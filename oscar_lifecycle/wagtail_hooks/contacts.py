@@ -25,8 +25,9 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from ..models import Contact, Enrollment
+from ..models import Contact, Enrollment, Segment
 from ..privacy import erase_contact, export_contact
+from ..rules import RuleContext, RuleError
 from .contact_facts import MOMENT_FORMAT, other_details, who_they_are
 from .shop_search import WithoutShopSearchViewSet
 from .timeline import contact_timeline
@@ -47,6 +48,9 @@ class ContactFilterSet(WagtailFilterSet):
     engaged = django_filters.ChoiceFilter(
         label=_("Last engagement"), choices=ENGAGEMENT_CHOICES, method="filter_engaged"
     )
+    segment = django_filters.ModelChoiceFilter(
+        label=_("Segment"), queryset=Segment.objects.filter(live=True).order_by("name"), method="filter_segment"
+    )
 
     class Meta:
         model = Contact
@@ -58,6 +62,16 @@ class ContactFilterSet(WagtailFilterSet):
         if value.startswith("never_"):
             return queryset.filter(Q(last_engagement_at__lt=since) | Q(last_engagement_at__isnull=True))
         return queryset.filter(last_engagement_at__gte=since)
+
+    def filter_segment(self, queryset, name, segment):
+        """The contacts in the segment's published version now (a live segment's row is its
+        published version); none, and the reason, when its rules no longer work."""
+        try:
+            return queryset.filter(segment.q(RuleContext()))
+        except RuleError as error:
+            messages.error(self.request, _("“%(segment)s” cannot be counted: %(reason)s") % {
+                "segment": segment, "reason": " ".join(error.messages)})
+            return queryset.none()
 
 
 class ContactPermissionPolicy(ModelPermissionPolicy):

@@ -1,4 +1,5 @@
-"""The "Lifecycle" admin menu: journeys, contacts, the sent-mail log, ratings, held emails and the settings."""
+"""The "Lifecycle" admin menu: journeys, segments, contacts, the sent-mail log, ratings, held emails and the
+settings."""
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from .conversions import ConversionViewSet
 from .journeys import JourneyViewSet
 from .messages import MessageViewSet
 from .ratings import SurveyResponseViewSet
+from .segments import SegmentViewSet
 from .settings_notice import SETTINGS_PANELS
 
 # Panels are admin code: the model stays free of them, they are given to it here.
@@ -30,7 +32,8 @@ class LifecycleViewSetGroup(ViewSetGroup):
     menu_label = _("Lifecycle")
     menu_icon = "mail"
     menu_order = 250
-    items = (JourneyViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet, ConversionViewSet)
+    items = (JourneyViewSet, SegmentViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet,
+             ConversionViewSet)
 
     def get_submenu_items(self):
         return [
