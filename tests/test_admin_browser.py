@@ -62,6 +62,14 @@ def browser_page(media_root, monkeypatch):
         connections.close_all()
 
 
+def sign_in(page, live_server, username):
+    """Sign ``username`` (password tests.shop.PASSWORD) in to the Wagtail admin."""
+    page.goto(live_server.url + "/cms/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def test_an_editor_adds_a_product_grid_step_publishes_and_previews_it(live_server, browser_page):
     page = browser_page
     ARTIFACTS.mkdir(exist_ok=True)
@@ -71,10 +79,7 @@ def test_an_editor_adds_a_product_grid_step_publishes_and_previews_it(live_serve
     existing_subject = journey.steps.get().subject
     get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
 
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "editor")
     expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
 
     page.get_by_role("button", name="Lifecycle").click()
@@ -147,10 +152,7 @@ def test_a_user_allowed_to_see_contacts_previews_a_real_order_while_editing(live
     order = place_order((product, 1), user=ada)
     journey = create_journey("Welcome", steps=[{"subject": "Hello {{ first_name }}"}])
     get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "editor")
     # Wagtail notices edits (and refreshes the preview) only once its unsaved-changes watcher has
     # read the form, two seconds after the page loads: an edit made before then goes unseen.
     page.add_init_script("document.addEventListener('w-unsaved:watch-edits', () => { window.editsWatched = true; })")
@@ -179,10 +181,7 @@ def test_the_editor_shows_the_chosen_triggers_settings_and_refuses_a_value_out_o
 ):
     page = browser_page
     get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "editor")
     page.goto(live_server.url + reverse("oscar_lifecycle_journeys:add"))
 
     trigger = page.locator("select[name='trigger']")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from oscar_lifecycle.models import ConsentEvent, Contact
 from tests.shop import PASSWORD
-from tests.test_admin_browser import ARTIFACTS, CHROMIUM, browser_page, media_root  # noqa: F401  (fixtures)
+from tests.test_admin_browser import ARTIFACTS, CHROMIUM, browser_page, media_root, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,10 +24,7 @@ def test_an_editor_clicks_a_contact_and_sees_who_they_are_and_their_timeline_fir
     ConsentEvent.objects.create(contact=contact, consent=Contact.Consent.GRANTED, status=Contact.Status.ACTIVE,
                                 source="registration form")
     get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "editor")
     expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
 
     page.goto(live_server.url + reverse("oscar_lifecycle_contacts:index"))

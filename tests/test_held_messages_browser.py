@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from oscar_lifecycle.models import Enrollment, Message
 from tests.shop import PASSWORD
-from tests.test_admin_browser import CHROMIUM, browser_page, media_root  # noqa: F401  (fixtures)
+from tests.test_admin_browser import CHROMIUM, browser_page, media_root, sign_in  # noqa: F401  (fixtures)
 from tests.test_held_messages import held, postmark  # noqa: F401  (fixtures)
 
 pytestmark = [
@@ -19,10 +19,7 @@ pytestmark = [
 def test_the_shop_releases_every_held_email_from_the_dashboard_notice(live_server, browser_page, held):
     page = browser_page
     get_user_model().objects.create_superuser("owner", "owner@shop.test", PASSWORD)
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "owner")
 
     expect(page.get_by_text("2 lifecycle emails are held for review.")).to_be_visible()
     page.get_by_role("link", name="Review them").click()

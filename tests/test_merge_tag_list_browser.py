@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.shop import PASSWORD, create_journey
-from tests.test_admin_browser import ARTIFACTS, CHROMIUM, browser_page, media_root  # noqa: F401  (fixtures)
+from tests.test_admin_browser import ARTIFACTS, CHROMIUM, browser_page, media_root, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,10 +25,7 @@ def test_an_editor_sees_the_merge_tags_beside_a_steps_subject(live_server, brows
     journey = create_journey("Welcome")
     get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
 
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "editor")
     page.goto(live_server.url + reverse("oscar_lifecycle_journeys:edit", args=[journey.pk]))
 
     step = page.locator("[data-inline-panel-child]").first

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.models import Contact, Segment
 from tests.shop import PASSWORD
-from tests.test_admin_browser import ARTIFACTS, browser_page, media_root, pytestmark  # noqa: F401
+from tests.test_admin_browser import ARTIFACTS, browser_page, media_root, pytestmark, sign_in  # noqa: F401
 
 
 def test_an_editor_adds_a_rule_sees_the_count_follow_then_saves_and_publishes(live_server, browser_page):
@@ -19,10 +19,7 @@ def test_an_editor_adds_a_rule_sees_the_count_follow_then_saves_and_publishes(li
     contact_for("member@example.com", source=Contact.Source.REGISTERED)
     get_user_model().objects.create_superuser("editor", "editor@shop.test", PASSWORD)
 
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "editor")
     # Wagtail notices edits (and refreshes the preview) only once its unsaved-changes watcher has
     # read the form, two seconds after the page loads: an edit made before then goes unseen.
     page.add_init_script("document.addEventListener('w-unsaved:watch-edits', () => { window.editsWatched = true; })")

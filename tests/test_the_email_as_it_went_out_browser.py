@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from oscar_lifecycle.models import Contact, MessageEvent
 from tests.shop import PASSWORD
-from tests.test_admin_browser import ARTIFACTS, CHROMIUM, browser_page, media_root  # noqa: F401  (fixtures)
+from tests.test_admin_browser import ARTIFACTS, CHROMIUM, browser_page, media_root, sign_in  # noqa: F401  (fixtures)
 from tests.test_the_email_as_it_went_out import EMAIL, send_welcome
 
 pytestmark = [
@@ -31,10 +31,7 @@ def test_the_message_page_shows_the_email_and_reading_it_counts_nothing(live_ser
     page.on("request", lambda request: reached.append(request.url)
             if urlsplit(request.url).path.startswith("/lifecycle/") else None)
     get_user_model().objects.create_superuser("owner", "owner@shop.test", PASSWORD)
-    page.goto(live_server.url + "/cms/login/")
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "owner")
     expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
 
     page.goto(live_server.url + reverse("oscar_lifecycle_messages:inspect", args=[message.pk]))

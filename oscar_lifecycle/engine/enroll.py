@@ -75,9 +75,9 @@ class Admissions:
     ``save``), and the goals that end them, so that the batch admits exactly whom its entries,
     taken one after the other, would have."""
 
-    def __init__(self, contact_ids, journeys, now=None):
+    def __init__(self, contact_ids, journeys, now):
         self.journeys = {journey.pk: journey for journey in journeys}
-        self.segment_members = segment_members(journeys, contact_ids, now or timezone.now())
+        self.segment_members = segment_members(journeys, contact_ids, now)
         self.states = {}
         self.last_entered = {}
         for contact_id, journey_id, state, created_at in Enrollment.objects.filter(
