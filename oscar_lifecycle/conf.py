@@ -109,6 +109,7 @@ DEFAULTS = {
     "RULES": [
         "oscar_lifecycle.rules.profile.SourceRule",
         "oscar_lifecycle.rules.profile.ConsentRule",
+        "oscar_lifecycle.rules.journeys.InJourneyRule",
     ],
 }
 
