@@ -10,11 +10,14 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Page
+from wagtail.rich_text import RichText
 
 from oscar_lifecycle.contacts import say_no, unsubscribe
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import ConsentEvent, Contact, SignupAttempt
 from oscar_lifecycle.suppression import suppress
+from sandbox.demo.models import ContentPage
 from tests.shop import confirm_subscription, subscriber
 
 pytestmark = [pytest.mark.django_db]
@@ -207,3 +210,18 @@ def test_too_many_sign_ups_of_one_address_are_silently_ignored(client_class, set
     assert len(confirmations_to("target@example.com")) == 3
     assert len({normalized(answer) for answer in answers}) == 1
     assert all(answer.status_code == 200 for answer in answers)
+
+
+def test_a_wagtail_page_with_the_block_shows_the_form_and_it_signs_up(client):
+    home = Page.objects.get(slug="home")
+    page = home.add_child(instance=ContentPage(title="Our newsletter", slug="newsletter", body=[
+        ("text", RichText("<p>One email a month.</p>")),
+        ("signup", {"heading": "Join us", "asks_first_name": False, "asks_topics": True}),
+    ]))
+    response = client.get(page.url)
+    assert response.status_code == 200
+    action, hidden, form = signup_form_of(response.content.decode())
+    assert "Join us" in form and WORDS in form
+    assert 'name="topics"' in form and 'name="first_name"' not in form
+    client.post(action, {**hidden, "email": "reader@example.com", "topics": ["offers", "news"]}, **VISITOR)
+    assert Contact.objects.get().declined_topics == ["recommendations"]
