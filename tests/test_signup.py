@@ -29,7 +29,8 @@ ANSWER = "If this address is not subscribed yet, we have emailed it a link to co
 
 
 def confirmations_to(email):
-    return [sent for sent in mail.outbox if "lifecycle-confirmation" in getattr(sent, "tags", []) and sent.to == [email]]
+    return [sent for sent in mail.outbox
+            if "lifecycle-confirmation" in getattr(sent, "tags", []) and sent.to == [email]]
 
 
 def signup_form_of(page):
@@ -225,3 +226,22 @@ def test_a_wagtail_page_with_the_block_shows_the_form_and_it_signs_up(client):
     assert 'name="topics"' in form and 'name="first_name"' not in form
     client.post(action, {**hidden, "email": "reader@example.com", "topics": ["offers", "news"]}, **VISITOR)
     assert Contact.objects.get().declined_topics == ["recommendations"]
+
+
+@pytest.mark.parametrize("fields", [
+    {"email": "nul\x00@example.com"},
+    {"email": "ok@example.com", "asks": "first_name", "first_name": "A\x00da"},
+    {"email": "ok@example.com", "asks": "topics", "topics": ["no such topic"]},
+    {"email": "x" * 300 + "@example.com"},
+])
+def test_what_no_form_would_send_gets_the_form_back_never_a_server_error(fields, client):
+    response = client.post(reverse("oscar_lifecycle:subscribe"), fields)
+    assert response.status_code == 200 and ANSWER not in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_bad_headers_are_stored_cleaned(client):
+    client.post(reverse("oscar_lifecycle:subscribe"), {"email": "headers@example.com", "asks": "nonsense,email"},
+                HTTP_USER_AGENT="Fire\x00fox", REMOTE_ADDR="unknown")
+    asked = Contact.objects.get().consent_events.get()
+    assert (asked.ip_address, asked.user_agent) == (None, "Firefox")
