@@ -3,7 +3,7 @@
 Attempts are counted in the database (``SignupAttempt``), not in Django's cache: a shop runs
 several processes, and the default cache (local memory) is one per process, so a limit kept
 there would be multiplied by their number and forgotten at each restart. A row costs an INSERT
-per sign-up; rows older than the longest window are deleted as new ones come.
+per sign-up; the runner deletes, hourly, the rows older than the longest window.
 """
 
 from django.utils import timezone
@@ -36,8 +36,13 @@ def address_over_limit(email, now=None):
 
 
 def record_attempt(ip_address, email, now=None):
-    """Count a sign-up of ``email`` from ``ip_address``, and forget those no window counts any more."""
-    now = now or timezone.now()
+    """Count a sign-up of ``email`` from ``ip_address``."""
+    SignupAttempt.objects.create(ip_address=ip_address, address_hash=address_hash(email),
+                                 created_at=now or timezone.now())
+
+
+def forget_old_attempts(now):
+    """Delete the sign-up attempts no limit counts any more (older than the longest window at
+    ``now``); return how many."""
     longest = max(lifecycle_setting("SIGNUP_IP_WINDOW"), lifecycle_setting("SIGNUP_ADDRESS_WINDOW"))
-    SignupAttempt.objects.filter(created_at__lt=now - longest).delete()
-    SignupAttempt.objects.create(ip_address=ip_address, address_hash=address_hash(email), created_at=now)
+    return SignupAttempt.objects.filter(created_at__lt=now - longest).delete()[0]

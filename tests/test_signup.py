@@ -245,3 +245,14 @@ def test_bad_headers_are_stored_cleaned(client):
                 HTTP_USER_AGENT="Fire\x00fox", REMOTE_ADDR="unknown")
     asked = Contact.objects.get().consent_events.get()
     assert (asked.ip_address, asked.user_agent) == (None, "Firefox")
+
+
+def test_the_runner_forgets_attempts_no_limit_counts_any_more(client):
+    signed_up_at = timezone.now()
+    sign_up(client, "once@example.com")
+    with time_machine.travel(signed_up_at + timedelta(hours=23), tick=False):
+        run_lifecycle()
+        assert SignupAttempt.objects.count() == 1
+    with time_machine.travel(signed_up_at + timedelta(days=1, hours=1), tick=False):
+        run_lifecycle()
+        assert not SignupAttempt.objects.exists()
