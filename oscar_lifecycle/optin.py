@@ -27,15 +27,6 @@ def marketing_wording():
     return MARKETING_WORDING % {"shop": shop_name()}
 
 
-def asked_recently(contact, now):
-    """A confirmation email was asked for ``contact`` less than CONFIRMATION_RESEND_INTERVAL before
-    ``now``: another request sends none."""
-    asked_at = contact.confirmation_asked_at
-    if asked_at is None and contact.consent == Contact.Consent.PENDING:
-        asked_at = contact.consent_changed_at  # asked before the time of each request was kept
-    return asked_at is not None and asked_at > now - lifecycle_setting("CONFIRMATION_RESEND_INTERVAL")
-
-
 def awaits_answer(contact):
     """``contact`` asked to get marketing and has not followed the link sent to confirm it: their
     consent is pending, or they had said no and asked again since (their no stands until they
@@ -45,6 +36,17 @@ def awaits_answer(contact):
     asked_at, changed_at = contact.confirmation_asked_at, contact.consent_changed_at
     return (contact.consent == Contact.Consent.WITHDRAWN and asked_at is not None
             and (changed_at is None or asked_at > changed_at))
+
+
+def asked_recently(contact, now):
+    """``contact``'s request, still unanswered, was made less than CONFIRMATION_RESEND_INTERVAL
+    before ``now``: another request sends no second confirmation email."""
+    if not awaits_answer(contact):
+        return False
+    asked_at = contact.confirmation_asked_at
+    if asked_at is None and contact.consent == Contact.Consent.PENDING:
+        asked_at = contact.consent_changed_at  # asked before the time of each request was kept
+    return asked_at is not None and asked_at > now - lifecycle_setting("CONFIRMATION_RESEND_INTERVAL")
 
 
 def ask_for_confirmation(contact, consent_request, *, source, lasting):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -256,3 +257,32 @@ def test_the_runner_forgets_attempts_no_limit_counts_any_more(client):
     with time_machine.travel(signed_up_at + timedelta(days=1, hours=1), tick=False):
         run_lifecycle()
         assert not SignupAttempt.objects.exists()
+
+
+def test_an_editor_adds_the_block_to_a_page_in_the_wagtail_admin(client):
+    home = Page.objects.get(slug="home")
+    page = home.add_child(instance=ContentPage(title="About us", slug="about"))
+    client.force_login(get_user_model().objects.create_superuser("editor", "editor@example.com", "pw"))
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    assert "Newsletter sign-up" in client.get(edit).content.decode()
+    response = client.post(edit, {
+        "title": "About us", "slug": "about", "body-count": "1",
+        "body-0-type": "signup", "body-0-deleted": "", "body-0-order": "0",
+        "body-0-value-heading": "Stay in touch", "body-0-value-asks_first_name": "on",
+        "action-publish": "publish",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    form = signup_form_of(client.get(page.url).content.decode())[2]
+    assert "Stay in touch" in form and 'name="first_name"' in form and 'name="topics"' not in form
+
+
+def test_who_confirmed_then_unsubscribed_may_sign_up_again_at_once(client, client_class):
+    sign_up(client_class(), "back@example.com")
+    run_lifecycle()
+    confirm_subscription(client_class(), "back@example.com")
+    unsubscribe(Contact.objects.get(), source="unsubscribe link")
+    sign_up(client_class(), "back@example.com")
+    run_lifecycle()
+    assert len(confirmations_to("back@example.com")) == 2
+    confirm_subscription(client_class(), "back@example.com")
+    assert Contact.objects.get().consent == Contact.Consent.GRANTED
