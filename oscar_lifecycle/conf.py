@@ -37,6 +37,20 @@ DEFAULTS = {
     # How long marketing waits for a contact who ticked a consent box to confirm it: their
     # steps wait, then they go once confirmed, or end unsent after this.
     "CONFIRMATION_WAIT": timedelta(days=7),
+    # At most one confirmation email per address in this long, however often it is asked for (the
+    # sign-up form, a consent box): a request sooner changes nothing and sends nothing.
+    "CONFIRMATION_RESEND_INTERVAL": timedelta(hours=6),
+    # The newsletter sign-up form (signup.py, docs/signup.md): whether it asks for a first name and
+    # for the topics (TOPICS) by default; the template tag and the block may say otherwise.
+    "SIGNUP_ASKS_FIRST_NAME": False,
+    "SIGNUP_ASKS_TOPICS": False,
+    # Sign-ups from one IP address: at most SIGNUP_IP_LIMIT in any SIGNUP_IP_WINDOW, then a "too
+    # many attempts" page (429). For one address: at most SIGNUP_ADDRESS_LIMIT in any
+    # SIGNUP_ADDRESS_WINDOW, then nothing is done, and the visitor sees the usual answer.
+    "SIGNUP_IP_LIMIT": 5,
+    "SIGNUP_IP_WINDOW": timedelta(hours=1),
+    "SIGNUP_ADDRESS_LIMIT": 3,
+    "SIGNUP_ADDRESS_WINDOW": timedelta(days=1),
     # Dispatcher: rows claimed per transaction, and how long a claim holds before another
     # runner may take the rows back (a killed runner's rows); a runner at work renews it.
     "BATCH_SIZE": 200,

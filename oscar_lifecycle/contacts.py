@@ -264,7 +264,7 @@ def request_proof(request):
 SOURCE_LENGTH = ConsentEvent._meta.get_field("source").max_length
 
 
-CONSENT_FIELDS = ["consent", "consent_source", "consent_changed_at", "status"]
+CONSENT_FIELDS = ["consent", "consent_source", "consent_changed_at", "status", "confirmation_asked_at"]
 
 
 def consent_change(contact, *, source, consent=None, status=None, actor=None, request=None, wording="",

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .account import account_preferences_view, confirm_address_view
 from .ownership import ACCOUNT_PURPOSE, DATA_PURPOSE
+from .signup_views import subscribe_view
 from .tracking.preference_views import (
     confirm_view,
     data_link_view,
@@ -16,6 +17,7 @@ app_name = "oscar_lifecycle"
 urlpatterns = [
     path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
     path("account/", account_preferences_view, name="account"),
+    path("subscribe/", subscribe_view, name="subscribe"),
     path("confirm/<str:token>/", confirm_view, name="confirm"),
     path("preferences/<str:token>/", preferences_view, name="preferences"),
     path("preferences/<str:token>/my-data/", data_link_view, name="data_link"),

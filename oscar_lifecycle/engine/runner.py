@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from ..signup_limits import forget_old_attempts
 from .activities import process_activities
 from .dispatch import DispatchReport, dispatch_due
 from .notices import send_due_notices
@@ -48,13 +49,17 @@ class RunReport:
 
 
 def remove_old_copies_if_due(now):
-    """Remove the sent emails' copies older than SENT_COPY_DAYS, at most hourly; return how many."""
-    return remove_old_copies(now) if claim_scan("sent_copies", SENT_COPIES_INTERVAL, now) else 0
+    """Remove the sent emails' copies older than SENT_COPY_DAYS, and the sign-up attempts no rate
+    limit counts any more, at most hourly; return how many copies."""
+    if not claim_scan("sent_copies", SENT_COPIES_INTERVAL, now):
+        return 0
+    forget_old_attempts(now)
+    return remove_old_copies(now)
 
 
 def run_lifecycle(now=None):
     """Process what shoppers did, run the due scans and the sunset, then send every due step
-    and notice, and remove the sent emails' copies kept long enough."""
+    and notice, and remove the sent emails' copies (and sign-up attempts) kept long enough."""
     now = now or timezone.now()
     return RunReport(
         activities=process_activities(now),

@@ -7,11 +7,12 @@ from .messages import Message
 from .scans import JourneyScan, ScanRun, SegmentMember
 from .segments import Segment
 from .settings import LifecycleSettings
+from .signups import SignupAttempt
 from .suppressions import Suppression
 from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "Step",
+    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "SignupAttempt", "Step",
     "Suppression", "SurveyResponse",
 ]

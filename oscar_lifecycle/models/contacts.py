@@ -57,6 +57,11 @@ class Contact(models.Model):
     )
     consent_source = models.CharField(_("consent source"), max_length=100, blank=True)
     consent_changed_at = models.DateTimeField(_("consent changed at"), null=True, blank=True)
+    confirmation_asked_at = models.DateTimeField(
+        _("confirmation asked at"), null=True, blank=True,
+        help_text=_("When the contact last asked to get marketing (a consent box, the sign-up form) and was "
+                    "sent a link to confirm it: their consent changes only once they follow it."),
+    )
     frequency = models.CharField(
         _("marketing emails"), max_length=10, choices=Frequency.choices, default=Frequency.EVERY,
         help_text=_("How often the contact asked to get marketing email."),

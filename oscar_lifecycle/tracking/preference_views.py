@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from ..content.render import shop_name
 from ..contacts import record_engagement, unsubscribe
 from ..models import Contact
-from ..optin import confirm_opt_in, marketing_wording
+from ..optin import awaits_answer, confirm_opt_in, marketing_wording
 from ..preferences import LASTING_NO_REASONS, MarketingPreferencesForm
 from ..ownership import contact_from_data_link, request_data_link
 from ..privacy import erase_contact, export_contact
@@ -93,7 +93,7 @@ def confirm_view(request, token):
         return render(request, "oscar_lifecycle/tracking/confirm.html", {
             "contact": contact, "wording": marketing_wording(), "shop_name": shop_name(), "site_url": site_url(),
             "confirmed": contact.consent == Contact.Consent.GRANTED and contact.status == Contact.Status.ACTIVE,
-            "waiting": contact.consent == Contact.Consent.PENDING and lasting is None,
+            "waiting": awaits_answer(contact) and lasting is None,
             "lasting_no_reason": LASTING_NO_REASONS.get(lasting, ""),
         })
 

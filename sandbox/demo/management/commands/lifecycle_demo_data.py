@@ -23,9 +23,11 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 from wagtail.images import get_image_model
 from wagtail.models import Site as WagtailSite
+from wagtail.rich_text import RichText
 
 from oscar_lifecycle.models import Journey, LifecycleSettings
 from oscar_lifecycle.programme.install import install_programme
+from sandbox.demo.models import ContentPage
 from sandbox.demo.pictures import logo_picture, product_picture
 
 Basket = get_model("basket", "Basket")
@@ -90,6 +92,7 @@ class Command(BaseCommand):
         self.load_journeys()
         self.point_site_at_sandbox()
         self.load_lifecycle_settings()
+        self.load_newsletter_page()
         # Oscar's browse and category pages show what the Haystack index holds. The real-time
         # signal processor indexed each new product before its category and price existed, so
         # index the whole catalogue now (and drop what the database no longer has).
@@ -172,6 +175,18 @@ class Command(BaseCommand):
             picture = logo_picture(settings.OSCAR_SHOP_NAME)
             shop_settings.logo = Image.objects.create(title=LOGO_TITLE, file=image_file(picture, "sandbox-logo.png"))
             shop_settings.save(update_fields=["logo"])
+
+    def load_newsletter_page(self):
+        """A Wagtail page with the newsletter sign-up block (at /pages/newsletter/), for editors to
+        see where the block goes; the home page shows the form through a template tag."""
+        home = WagtailSite.objects.get(is_default_site=True).root_page
+        if home.get_children().filter(slug="newsletter").exists():
+            return
+        home.add_child(instance=ContentPage(title="Our newsletter", slug="newsletter", body=[
+            ("text", RichText("<p>New coffees and teas, brewing tips and the occasional offer: "
+                              "about one email a month.</p>")),
+            ("signup", {"heading": "", "asks_first_name": True, "asks_topics": True}),
+        ]))
 
     def load_admin(self):
         User = get_user_model()
