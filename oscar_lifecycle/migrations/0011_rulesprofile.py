@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('key', models.SlugField(help_text='The column of this attribute in an imported CSV file.', unique=True, verbose_name='key')),
+                ('key', models.SlugField(help_text='The column of this attribute in an imported CSV file, and how segments name it: changing it leaves their rules without it.', unique=True, verbose_name='key')),
                 ('kind', models.CharField(choices=[('text', 'Text'), ('number', 'Number'), ('date', 'Date'), ('choice', 'Choice')], default='text', max_length=10, verbose_name='kind')),
                 ('choices', models.TextField(blank=True, help_text='For a choice: the possible values, one a line.', verbose_name='choices')),
                 ('on_preferences_page', models.BooleanField(default=False, help_text='The contact sees this attribute on the page reached from every marketing email.', verbose_name='shown on the preferences page')),

@@ -17,7 +17,8 @@ class ContactAttribute(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     key = models.SlugField(_("key"), max_length=50, unique=True,
-                           help_text=_("The column of this attribute in an imported CSV file."))
+                           help_text=_("The column of this attribute in an imported CSV file, and how segments name "
+                                       "it: changing it leaves their rules without it."))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     choices = models.TextField(_("choices"), blank=True,
                                help_text=_("For a choice: the possible values, one a line."))
