@@ -18,7 +18,9 @@ ADDRESS_FIELDS = {"country": "country_id", "city": "line4", "postcode": "postcod
 def address_updates(UserAddress, Order):
     """{contact field: expression} for ``Contact.objects.update``; the models are passed so that a
     migration can give its historical ones."""
-    default_address = UserAddress.objects.filter(user_id=OuterRef("user_id"), is_default_for_shipping=True)
+    # One default per user (Oscar keeps it so): no ordering, which an older migration state's
+    # model would take from fields since renamed.
+    default_address = UserAddress.objects.filter(user_id=OuterRef("user_id"), is_default_for_shipping=True).order_by()
     latest_order = (
         Order.objects.annotate(guest_address=Lower("guest_email"))
         .filter(Q(user_id=OuterRef("user_id")) | Q(user__isnull=True, guest_address=OuterRef("email")),

@@ -2,9 +2,14 @@
 default shipping address in Oscar's address book, else the shipping address of their latest
 order: through the shop's real address-book pages and a real checkout, for members and guests."""
 
+import importlib
+
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from oscar.core.loading import get_model
+from oscar.test.factories import create_order
 
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Contact, Segment
@@ -12,6 +17,7 @@ from tests.shop import Country, checkout, register
 
 pytestmark = pytest.mark.django_db
 
+ShippingAddress = get_model("order", "ShippingAddress")
 UserAddress = get_model("address", "UserAddress")
 
 
@@ -71,3 +77,24 @@ def test_a_member_follows_their_address_book_and_orders(client, catalogue, belgi
     client.post(reverse("customer:address-delete", args=[address.pk]))
     assert lives("member@example.com") == ("FR", "Paris", "75002"), "default deleted: back to the latest order"
 
+
+
+def test_the_migration_fills_the_contacts_a_shop_already_has(catalogue, django_user_model, settings):
+    """Run on the models as the migration sees them (an older state of Oscar's address app)."""
+    booked = django_user_model.objects.create_user("booked", "booked@example.com", "x")
+    UserAddress.objects.bulk_create([UserAddress(  # no signal: as before the app was installed
+        user=booked, first_name="A", line1="1 quai", line4="Lyon", postcode="69002", country_id="FR",
+        is_default_for_shipping=True)])
+    buyer = django_user_model.objects.create_user("buyer", "buyer@example.com", "x")
+    create_order(user=buyer, shipping_address=ShippingAddress.objects.create(
+        first_name="B", line1="1 rue", line4="Paris", postcode="75002", country_id="FR"))
+    Contact.objects.bulk_create([Contact(email="booked@example.com", user=booked),
+                                 Contact(email="buyer@example.com", user=buyer)])
+    settings.MIGRATION_MODULES = {}
+    state = MigrationExecutor(connection).loader.project_state(("oscar_lifecycle", "0011_rulesprofile"))
+    migration = importlib.import_module("oscar_lifecycle.migrations.0011_rulesprofile")
+
+    migration.fill_contact_addresses(state.apps, None)
+
+    assert lives("booked@example.com") == ("FR", "Lyon", "69002")
+    assert lives("buyer@example.com") == ("FR", "Paris", "75002")
