@@ -150,3 +150,23 @@ def test_the_address_fields_are_recomputed_for_contacts_made_before(people):
     assert refresh_contact_addresses(Contact.objects.filter(pk=contact.pk)) == 1
     contact.refresh_from_db()
     assert (contact.country, contact.city, contact.postcode, contact.title) == ("GB", "Manchester", "M1 1AA", "Ms")
+
+
+def test_the_segment_editor_saves_profile_rules_and_refuses_one_that_cannot_work(people, client):
+    from django.contrib.auth import get_user_model
+
+    from tests.test_segment_admin import segment_form, segment_url
+
+    client.force_login(get_user_model().objects.create_superuser("owner", "owner@shop.test", "pw"))
+    response = client.post(segment_url("add"), segment_form("Lyon, 25 to 20", rules=[
+        ("city", {"cities": "Lyon"}), ("age", {"min_age": "25", "max_age": "20"})], action="action-publish"))
+    assert response.status_code == 200
+    assert "Age between: The first age is above the second." in response.content.decode()
+    assert not Segment.objects.exists()
+
+    response = client.post(segment_url("add"), segment_form("Young people in Lyon", rules=[
+        ("city", {"cities": "Lyon"}), ("age", {"min_age": "18", "max_age": "30"}),
+        ("country", {"countries": "FR"})], action="action-publish"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with time_machine.travel(NOW, tick=False):
+        assert Segment.objects.get().count() == 2  # Lyon (30 that day) and the one who joined long ago

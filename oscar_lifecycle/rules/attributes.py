@@ -123,7 +123,7 @@ class AttributeDateRule(AttributeRule):
                 default=BETWEEN, label=_("when"))),
             ("date_from", blocks.DateBlock(required=False, label=_("from"))),
             ("date_to", blocks.DateBlock(required=False, label=_("to"))),
-            ("days", blocks.IntegerBlock(required=False, min_value=0, label=_("days"))),
+            ("days", blocks.IntegerBlock(required=False, label=_("days"))),
         ]
 
     def check_value(self):

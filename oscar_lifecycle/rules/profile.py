@@ -184,8 +184,8 @@ class AgeRule(Rule):
 
     @classmethod
     def setting_blocks(cls):
-        return [("min_age", blocks.IntegerBlock(min_value=0, label=_("from (years)"))),
-                ("max_age", blocks.IntegerBlock(min_value=0, label=_("to (years)")))]
+        return [("min_age", blocks.IntegerBlock(label=_("from (years)"))),
+                ("max_age", blocks.IntegerBlock(label=_("to (years)")))]
 
     def check(self):
         low, high = self.settings.get("min_age"), self.settings.get("max_age")
@@ -249,7 +249,7 @@ class DaysRule(Rule):
     @classmethod
     def setting_blocks(cls):
         return [("when", blocks.ChoiceBlock(choices=WHEN_CHOICES, default=WITHIN, label=_("when"))),
-                ("days", blocks.IntegerBlock(min_value=0, label=_("days")))]
+                ("days", blocks.IntegerBlock(label=_("days")))]
 
     def check(self):
         days = self.settings.get("days")
