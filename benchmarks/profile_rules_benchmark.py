@@ -75,7 +75,8 @@ def fill(contacts):
                 email="email", date_joined=("%s", [NOW]))
     insert_rows(
         Contact, "bench_contact", id="contact_id", user="user_id", email="email",
-        country="CASE WHEN n %% 10 < 4 THEN 'FR' ELSE (ARRAY['GB','DE','BE','ES','IT','NL','PT','CH','AT'])[1 + n %% 9] END",
+        country="CASE WHEN n %% 10 < 4 THEN 'FR' "
+                "ELSE (ARRAY['GB','DE','BE','ES','IT','NL','PT','CH','AT'])[1 + n %% 9] END",
         city="CASE WHEN n %% 10 < 4 AND n %% 4 = 0 THEN (ARRAY['Lyon','LYON','lyon'])[1 + n %% 3] "
              "ELSE 'City ' || (n %% 200) END",
         postcode="lpad((n %% 95000)::text, 5, '0')",

@@ -94,7 +94,8 @@ class AttributeNumberRule(AttributeRule):
     @classmethod
     def setting_blocks(cls):
         return super().setting_blocks() + [
-            ("minimum", blocks.DecimalBlock(label=_("from"))), ("maximum", blocks.DecimalBlock(label=_("to"))),
+            ("minimum", blocks.DecimalBlock(required=False, label=_("from"))),
+            ("maximum", blocks.DecimalBlock(required=False, label=_("to"))),
         ]
 
     def check_value(self):

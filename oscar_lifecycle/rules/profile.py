@@ -40,9 +40,12 @@ class ChoiceRule(Rule):
 
     @classmethod
     def setting_blocks(cls):
+        # Not required: an empty choice is refused by check(), in a message naming the rule.
         if cls.typed:
-            return [(cls.setting, blocks.CharBlock(label=cls.setting_label, help_text=_("Separated by commas.")))]
-        return [(cls.setting, blocks.MultipleChoiceBlock(choices=cls.choices, label=cls.setting_label))]
+            block = blocks.CharBlock(required=False, label=cls.setting_label, help_text=_("Separated by commas."))
+        else:
+            block = blocks.MultipleChoiceBlock(choices=cls.choices, required=False, label=cls.setting_label)
+        return [(cls.setting, block)]
 
     def values(self):
         """The chosen values: a list, or the typed text split at its commas."""
@@ -184,8 +187,8 @@ class AgeRule(Rule):
 
     @classmethod
     def setting_blocks(cls):
-        return [("min_age", blocks.IntegerBlock(label=_("from (years)"))),
-                ("max_age", blocks.IntegerBlock(label=_("to (years)")))]
+        return [("min_age", blocks.IntegerBlock(required=False, label=_("from (years)"))),
+                ("max_age", blocks.IntegerBlock(required=False, label=_("to (years)")))]
 
     def check(self):
         low, high = self.settings.get("min_age"), self.settings.get("max_age")
@@ -209,7 +212,8 @@ class BirthDateRule(Rule):
 
     @classmethod
     def setting_blocks(cls):
-        return [("born_from", blocks.DateBlock(label=_("from"))), ("born_to", blocks.DateBlock(label=_("to")))]
+        return [("born_from", blocks.DateBlock(required=False, label=_("from"))),
+                ("born_to", blocks.DateBlock(required=False, label=_("to")))]
 
     def _dates(self):
         return [as_date(self.settings.get(name)) for name in ("born_from", "born_to")]
@@ -249,7 +253,7 @@ class DaysRule(Rule):
     @classmethod
     def setting_blocks(cls):
         return [("when", blocks.ChoiceBlock(choices=WHEN_CHOICES, default=WITHIN, label=_("when"))),
-                ("days", blocks.IntegerBlock(label=_("days")))]
+                ("days", blocks.IntegerBlock(required=False, label=_("days")))]
 
     def check(self):
         days = self.settings.get("days")
