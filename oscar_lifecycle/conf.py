@@ -121,8 +121,20 @@ DEFAULTS = {
     ],
     # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
     "RULES": [
-        "oscar_lifecycle.rules.profile.SourceRule",
+        "oscar_lifecycle.rules.profile.CountryRule",
+        "oscar_lifecycle.rules.profile.CityRule",
+        "oscar_lifecycle.rules.profile.PostcodeRule",
+        "oscar_lifecycle.rules.profile.TitleRule",
+        "oscar_lifecycle.rules.profile.AgeRule",
+        "oscar_lifecycle.rules.profile.BirthDateRule",
+        "oscar_lifecycle.rules.profile.LanguageRule",
+        "oscar_lifecycle.rules.profile.TopicsRule",
         "oscar_lifecycle.rules.profile.ConsentRule",
+        "oscar_lifecycle.rules.profile.SourceRule",
+        "oscar_lifecycle.rules.profile.BecameContactRule",
+        "oscar_lifecycle.rules.attributes.AttributeTextRule",
+        "oscar_lifecycle.rules.attributes.AttributeNumberRule",
+        "oscar_lifecycle.rules.attributes.AttributeDateRule",
         "oscar_lifecycle.rules.journeys.InJourneyRule",
     ],
 }

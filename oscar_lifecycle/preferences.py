@@ -1,4 +1,5 @@
-"""A contact's marketing preferences: whether, how often, and which kinds of email.
+"""A contact's marketing preferences: whether, how often, and which kinds of email; and the
+attributes the shop shows there (those it lets the contact change as fields of their kind).
 
 The same form serves the page reached from every marketing email (a signed link: it can take
 marketing away, never give it back) and the shopper's own account page (logged in: they may
@@ -8,10 +9,11 @@ say yes again).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .attribute_fields import AttributeFields
 from .consent_rules import consent_rule
 from .contacts import say_yes_again, unsubscribe
 from .frequency import choose_frequency
-from .models import Contact
+from .models import Contact, ContactAttribute
 from .models.journeys import topic_choices
 from .optin import marketing_wording
 from .suppression import lasting_no
@@ -78,6 +80,9 @@ class MarketingPreferencesForm(forms.Form):
         if lasting is not None or (not says_yes and not may_say_yes):
             self.fields["marketing"].disabled = True
             self.fields["marketing"].help_text = _why_not(contact, lasting)
+        shown = list(ContactAttribute.objects.filter(on_preferences_page=True))
+        self.attributes = AttributeFields(self, contact, shown, [
+            attribute for attribute in shown if attribute.editable_by_contact])
 
     def save(self, *, request, source):
         """Apply the choices; every consent change is logged with its proof."""
@@ -92,3 +97,4 @@ class MarketingPreferencesForm(forms.Form):
             contact.declined_topics = declined
             contact.save(update_fields=["declined_topics"])
         choose_frequency(contact, data["frequency"])
+        self.attributes.save()

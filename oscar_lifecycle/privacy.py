@@ -24,6 +24,7 @@ from .models import (
     Activity,
     ConsentEvent,
     Contact,
+    ContactAttributeValue,
     Enrollment,
     Message,
     MessageEvent,
@@ -74,6 +75,10 @@ def export_contact(contact: Contact) -> dict:
         "exported_at": _json(timezone.now()),
         "contact": _fields(contact),
         "consent_events": [_fields(event, exclude={"contact"}) for event in contact.consent_events.all()],
+        "attributes": [
+            {"attribute": value.attribute.name, "key": value.attribute.key, "value": _json(value.value)}
+            for value in contact.attribute_values.select_related("attribute").order_by("attribute__name")
+        ],
         "enrollments": [
             {
                 "journey": _name(enrollment.journey, "name"),
@@ -179,7 +184,7 @@ def erase_contact(contact: Contact, *, source: str, actor=None) -> dict[str, int
     time, machine flag), conversions, ratings (the number). Kept so the row is never mailed:
     the status (unsubscribed, or a stronger no it already had) and withdrawn consent, with a
     ConsentEvent from ``source`` (and ``actor``) that records the erasure. Gone: the address,
-    names, birth date, language and user link, the activities, the subjects, the copies of the
+    names, birth date, language, address, declared attributes and user link, the activities, the subjects, the copies of the
     emails sent, links, browsers and comments, and the address wherever it was written into a
     reason or a source.
     """
@@ -196,6 +201,7 @@ def erase_contact(contact: Contact, *, source: str, actor=None) -> dict[str, int
             "message_events_anonymised": _anonymise_message_events(contact),
             "ratings_anonymised": SurveyResponse.objects.filter(contact=contact).update(comment=""),
             "activities_deleted": _delete_activities(contact, address),
+            "attribute_values_deleted": ContactAttributeValue.objects.filter(contact=contact).delete()[0],
             "consent_events_anonymised": _anonymise_consent_events(contact, address, placeholder),
             "log_entries_anonymised": log_registry.get_logs_for_instance(contact).update(label=placeholder),
         }
@@ -257,9 +263,11 @@ def _anonymise_consent_events(contact, address, placeholder):
 def _anonymise_contact(contact, placeholder, *, source, actor):
     contact.email = placeholder
     contact.first_name = contact.last_name = contact.locale = ""
+    contact.country = contact.city = contact.postcode = contact.title = ""
     contact.birth_date = None
     contact.user = None
-    contact.save(update_fields=["email", "first_name", "last_name", "locale", "birth_date", "user"])
+    contact.save(update_fields=["email", "first_name", "last_name", "locale", "country", "city", "postcode",
+                                "title", "birth_date", "user"])
     says_stronger_no = STATUS_STRENGTH.index(contact.status) > STATUS_STRENGTH.index(Contact.Status.UNSUBSCRIBED)
     record_change(
         contact, source=source, actor=actor, consent=Contact.Consent.WITHDRAWN,

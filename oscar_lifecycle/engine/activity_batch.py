@@ -6,7 +6,8 @@ and the result of working its activities one after the other, in the order they 
    facts (language, last order, names, the end of a sunset, a ticked consent box). A copy of the
    contact as the activity left it decides what the activity's journeys see (audience, consent),
    as if the activities after it had not happened yet. Then the contacts, their ConsentEvents
-   and the confirmation notices are written, a statement or two each.
+   and the confirmation notices are written, a statement or two each; the address of those who
+   ordered is recomputed in one more (``contact_address.py``).
 2. Journeys: each event trigger finds the entries of each of its journeys for all the batch's
    activities at once (``entries_for_activities``); then, in order again, an order ends the goal
    journeys of its contact, those entered earlier in the batch too, and entries are admitted
@@ -24,6 +25,7 @@ from collections import Counter
 from datetime import timedelta
 
 from ..conditions import ORDER_PLACED_GOAL
+from ..contact_address import refresh_contact_addresses
 from ..contacts import CONSENT_FIELDS, AddressChanged, ContactsOfBatch, consent_change, contact_for, normalize_email
 from ..exceptions import InvalidContactEmail
 from ..models import Activity, Contact, Message
@@ -117,6 +119,9 @@ def _resolve(pending):
     contacts.save()
     for item in worked:
         item.as_it_was.pk = item.contact.pk  # a contact made by the batch has its id now
+    ordering = {item.contact.pk for item in worked if item.activity.kind == Activity.Kind.ORDER_PLACED}
+    if ordering:
+        refresh_contact_addresses(Contact.objects.filter(pk__in=ordering))
     Message.objects.bulk_create(notices)
     return worked
 

@@ -1,4 +1,5 @@
 from .activities import Activity
+from .attributes import ContactAttribute, ContactAttributeValue
 from .contacts import ConsentEvent, Contact
 from .enrollments import Enrollment
 from .events import Conversion, MessageEvent
@@ -13,6 +14,6 @@ from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "SignupAttempt", "Step",
+    "Activity", "ConsentEvent", "Contact", "ContactAttribute", "ContactAttributeValue", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "SignupAttempt", "Step",
     "Suppression", "SurveyResponse",
 ]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,10 +84,26 @@ class Contact(models.Model):
         help_text=_("How the shop first got this address."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # From their default shipping address, else the shipping address of their latest order
+    # (contact_address.py keeps them current), so address rules filter this table alone.
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 code."))
+    city = models.CharField(_("city"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=64, blank=True)
+    title = models.CharField(_("title"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        # What the profile rules (rules/profile.py) filter on.
+        indexes = [
+            models.Index(fields=["country"], name="lifecycle_contact_country"),
+            models.Index(Upper("city"), name="lifecycle_contact_city"),
+            models.Index(fields=["postcode"], name="lifecycle_contact_postcode",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["birth_date"], name="lifecycle_contact_birth_date"),
+            models.Index(fields=["locale"], name="lifecycle_contact_locale"),
+            models.Index(fields=["created_at"], name="lifecycle_contact_created_at"),
+        ]
 
     def __str__(self):
         return self.email

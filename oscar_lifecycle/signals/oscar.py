@@ -11,6 +11,7 @@ import logging
 from django.utils import translation
 
 from ..conf import lifecycle_setting
+from ..contact_address import refresh_contact_addresses
 from ..contacts import request_proof
 from ..optin import CONSENT_FIELD, marketing_wording
 from ..models import Activity
@@ -106,11 +107,28 @@ RECEIVERS = [
 ]
 
 
+def on_user_address_changed(instance, **kwargs):
+    """A shopper saved or deleted an address of their address book (post_save / post_delete of
+    Oscar's UserAddress): one UPDATE of their contact's address fields."""
+    from ..models import Contact
+
+    try:
+        if lifecycle_setting("ENABLED"):
+            refresh_contact_addresses(Contact.objects.filter(user_id=instance.user_id))
+    except Exception:
+        logger.exception("oscar_lifecycle: updating the address of user %s failed", instance.user_id)
+
+
 def connect():
     """Connect the receivers of the signals that TRIGGERS needs (and always orders, registrations
-    and checkout starts, which may carry a ticked consent box)."""
-    from oscar.core.loading import get_class
+    and checkout starts, which may carry a ticked consent box), and of the address book."""
+    from django.db.models.signals import post_delete, post_save
+    from oscar.core.loading import get_class, get_model
 
+    UserAddress = get_model("address", "UserAddress")
+    for signal in (post_save, post_delete):
+        signal.connect(on_user_address_changed, sender=UserAddress,
+                       dispatch_uid=f"oscar_lifecycle.user_address.{id(signal)}")
     needed = ALWAYS_RECORDED | MAY_CARRY_CONSENT | recorded_activity_kinds()
     for kind, module, signal_name, receiver in RECEIVERS:
         if kind in needed:

@@ -6,18 +6,21 @@ gave reads "—", never ``None`` or ``[]``.
 """
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from ..attribute_values import values_of
 from ..conf import lifecycle_setting
-from ..models import Contact
+from ..models import Contact, ContactAttribute
 
 EMPTY = "—"
 # The format of every moment on the page; the timeline's template names it too.
@@ -57,11 +60,36 @@ def who_they_are(contact, viewer):
     ]
     if contact.birth_date:
         facts.append(Fact(_field_label("birth_date"), date_format(contact.birth_date)))
+    if contact.country or contact.city or contact.postcode:
+        facts.append(Fact(_("Lives in"), _address(contact)))
     facts += [
         Fact(_field_label("last_order_at"), _moment_or_empty(contact.last_order_at)),
         Fact(_field_label("last_engagement_at"), _moment_or_empty(contact.last_engagement_at)),
     ]
     return facts
+
+
+def _address(contact):
+    """Where the contact lives, as their default or latest address says."""
+    place = " ".join(filter(None, [contact.postcode, contact.city]))
+    return ", ".join(filter(None, [contact.title, place, contact.country]))
+
+
+def attribute_facts(contact):
+    """The contact's values of the attributes the shop declares, one fact each ("—" when none)."""
+    values = values_of(contact)
+    return [Fact(attribute.name, _attribute_value(values.get(attribute)))
+            for attribute in ContactAttribute.objects.all()]
+
+
+def _attribute_value(value):
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, date):
+        return date_format(value)
+    if isinstance(value, Decimal):
+        return number_format(Decimal(format(value.normalize(), "f")))  # 30.0000 -> 30
+    return str(value)
 
 
 def other_details(contact):

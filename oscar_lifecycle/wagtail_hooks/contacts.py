@@ -28,7 +28,8 @@ from wagtail.permissions import register_permission_policy
 from ..models import Contact, Enrollment, Segment
 from ..privacy import erase_contact, export_contact
 from ..rules import RuleContext, RuleError
-from .contact_facts import MOMENT_FORMAT, other_details, who_they_are
+from .attributes import ContactAttributesView
+from .contact_facts import MOMENT_FORMAT, attribute_facts, other_details, who_they_are
 from .shop_search import WithoutShopSearchViewSet
 from .timeline import contact_timeline
 
@@ -101,6 +102,7 @@ class ContactInspectView(InspectView):
     page_title = _("Contact")
     export_url_name = None
     erase_url_name = None
+    attributes_url_name = None
 
     def get_fields(self):
         # The page lays out its own facts (contact_facts.py) instead of listing every field.
@@ -130,6 +132,8 @@ class ContactInspectView(InspectView):
             who_they_are=who_they_are(self.object, self.request.user),
             timeline=contact_timeline(self.object),
             other_details=other_details(self.object),
+            attributes=attribute_facts(self.object),
+            attributes_url=self._url_if_allowed(self.attributes_url_name, ContactAttributesView.permission_required),
             moment_format=MOMENT_FORMAT,
             export_url=self._url_if_allowed(self.export_url_name, ContactExportView.permission_required),
             erase_url=self._url_if_allowed(self.erase_url_name, ContactEraseView.permission_required),
@@ -225,8 +229,8 @@ class ContactViewSet(WithoutShopSearchViewSet, ModelViewSet):
     filterset_class = ContactFilterSet
     search_fields = ["email", "first_name", "last_name"]
     list_export = ["email", "first_name", "last_name", "status", "consent", "consent_changed_at",
-                   "frequency", "paused_until", "birth_date", "last_order_at", "last_engagement_at",
-                   "created_at"]
+                   "frequency", "paused_until", "birth_date", "title", "postcode", "city", "country",
+                   "last_order_at", "last_engagement_at", "created_at"]
     index_view_class = ContactIndexView
     inspect_view_enabled = True
     inspect_view_class = ContactInspectView
@@ -238,7 +242,8 @@ class ContactViewSet(WithoutShopSearchViewSet, ModelViewSet):
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(
-            export_url_name=self.get_url_name("export"), erase_url_name=self.get_url_name("erase"), **kwargs
+            export_url_name=self.get_url_name("export"), erase_url_name=self.get_url_name("erase"),
+            attributes_url_name=self.get_url_name("attributes"), **kwargs
         )
 
     def get_urlpatterns(self):
@@ -247,4 +252,6 @@ class ContactViewSet(WithoutShopSearchViewSet, ModelViewSet):
             path("export/<int:pk>/", self.construct_view(ContactExportView), name="export"),
             path("erase/<int:pk>/", self.construct_view(
                 ContactEraseView, inspect_url_name=self.get_url_name("inspect")), name="erase"),
+            path("attributes/<int:pk>/", self.construct_view(
+                ContactAttributesView, inspect_url_name=self.get_url_name("inspect")), name="attributes"),
         ]

@@ -1,4 +1,4 @@
-"""The "Lifecycle" admin menu: journeys, segments, contacts, the sent-mail log, ratings, held emails and the
+"""The "Lifecycle" admin menu: journeys, segments, contacts and their attributes, the sent-mail log, ratings, held emails and the
 settings."""
 
 from django.urls import reverse_lazy
@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.contrib.settings.registry import SettingMenuItem, register_setting
 
 from ..models import LifecycleSettings
+from .attributes import ContactAttributeViewSet
 from .contacts import ContactViewSet
 from .held import REVIEW_PERMISSION
 from .conversions import ConversionViewSet
@@ -32,8 +33,8 @@ class LifecycleViewSetGroup(ViewSetGroup):
     menu_label = _("Lifecycle")
     menu_icon = "mail"
     menu_order = 250
-    items = (JourneyViewSet, SegmentViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet,
-             ConversionViewSet)
+    items = (JourneyViewSet, SegmentViewSet, ContactViewSet, ContactAttributeViewSet, MessageViewSet,
+             SurveyResponseViewSet, ConversionViewSet)
 
     def get_submenu_items(self):
         return [
