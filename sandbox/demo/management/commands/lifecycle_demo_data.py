@@ -40,7 +40,9 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
 ProductRecommendation = get_model("catalogue", "ProductRecommendation")
+ShippingAddress = get_model("order", "ShippingAddress")
 StockRecord = get_model("partner", "StockRecord")
+UserAddress = get_model("address", "UserAddress")
 Free = get_class("shipping.methods", "Free")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
@@ -69,9 +71,9 @@ CATALOGUE = {
 }
 
 CUSTOMERS = [
-    ("claire@example.com", "Claire", "Martin", 40),
-    ("hugo@example.com", "Hugo", "Bernard", 95),
-    ("lea@example.com", "Léa", "Dubois", 200),
+    ("claire@example.com", "Claire", "Martin", 40, ("12 rue des Martyrs", "Paris", "75009")),
+    ("hugo@example.com", "Hugo", "Bernard", 95, ("4 place Bellecour", "Lyon", "69002")),
+    ("lea@example.com", "Léa", "Dubois", 200, ("30 boulevard Voltaire", "Paris", "75011")),
 ]
 
 
@@ -195,18 +197,21 @@ class Command(BaseCommand):
 
     def load_customers(self, products):
         User = get_user_model()
-        Country.objects.get_or_create(
+        france, _ = Country.objects.get_or_create(
             iso_3166_1_a2="FR",
             defaults={"iso_3166_1_a3": "FRA", "iso_3166_1_numeric": "250", "printable_name": "France",
                       "name": "France", "is_shipping_country": True},
         )
-        for number, (email, first_name, last_name, days_ago) in enumerate(CUSTOMERS, start=1):
+        for number, (email, first_name, last_name, days_ago, (street, city, postcode)) in enumerate(CUSTOMERS, start=1):
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
                     username=email.split("@")[0], email=email, password=ADMIN_PASSWORD,
                     first_name=first_name, last_name=last_name,
                 )
+            address = {"first_name": first_name, "last_name": last_name, "line1": street, "line4": city,
+                       "postcode": postcode, "country": france}
+            UserAddress.objects.get_or_create(user=user, line1=street, defaults={**address, "is_default_for_shipping": True})
             order_number = f"DEMO-{number:04d}"
             if Order.objects.filter(number=order_number).exists():
                 continue
@@ -221,6 +226,7 @@ class Command(BaseCommand):
                 total=OrderTotalCalculator().calculate(basket, shipping_charge),
                 shipping_method=shipping_method,
                 shipping_charge=shipping_charge,
+                shipping_address=ShippingAddress.objects.create(**address),
                 user=user,
                 order_number=order_number,
                 date_placed=timezone.now() - timedelta(days=days_ago),
