@@ -37,6 +37,9 @@ DEFAULTS = {
     # How long marketing waits for a contact who ticked a consent box to confirm it: their
     # steps wait, then they go once confirmed, or end unsent after this.
     "CONFIRMATION_WAIT": timedelta(days=7),
+    # A campaign's "new products" section lists products created or back in stock since its
+    # previous issue; the first issue, those of this long before it.
+    "NEW_PRODUCTS_DAYS": timedelta(days=30),
     # Dispatcher: rows claimed per transaction, and how long a claim holds before another
     # runner may take the rows back (a killed runner's rows); a runner at work renews it.
     "BATCH_SIZE": 200,

@@ -1,4 +1,5 @@
 from .activities import Activity
+from .campaigns import Campaign, CampaignSend
 from .contacts import ConsentEvent, Contact
 from .enrollments import Enrollment
 from .events import Conversion, MessageEvent
@@ -12,6 +13,6 @@ from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "Step",
+    "Activity", "Campaign", "CampaignSend", "ConsentEvent", "Contact", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "Step",
     "Suppression", "SurveyResponse",
 ]

@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.contrib.settings.registry import SettingMenuItem, register_setting
 
 from ..models import LifecycleSettings
+from .campaigns import CampaignViewSet
 from .contacts import ContactViewSet
 from .held import REVIEW_PERMISSION
 from .conversions import ConversionViewSet
@@ -32,7 +33,7 @@ class LifecycleViewSetGroup(ViewSetGroup):
     menu_label = _("Lifecycle")
     menu_icon = "mail"
     menu_order = 250
-    items = (JourneyViewSet, SegmentViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet,
+    items = (JourneyViewSet, CampaignViewSet, SegmentViewSet, ContactViewSet, MessageViewSet, SurveyResponseViewSet,
              ConversionViewSet)
 
     def get_submenu_items(self):
