@@ -25,6 +25,11 @@ class Progress:
     skipped: Counter = field(default_factory=Counter)
 
     @property
+    def skipped_reasons(self):
+        """[(reason, count)], the most frequent first."""
+        return self.skipped.most_common()
+
+    @property
     def skipped_total(self):
         return sum(self.skipped.values())
 
