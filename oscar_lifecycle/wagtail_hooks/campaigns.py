@@ -75,14 +75,12 @@ def send_state_display(campaign):
     return CampaignSend.State(campaign.send_state).label if campaign.send_state else _("Never sent")
 
 
-class CampaignFormView(WagtailAdminTemplateMixin, FormView):
-    """A form about one campaign, under its name, with a way back to its edit page."""
+class CampaignPageMixin(WagtailAdminTemplateMixin):
+    """A page about one campaign (``pk``): under its name, after the listing and its edit page
+    in the breadcrumbs."""
 
-    template_name = "oscar_lifecycle/admin/campaign_form.html"
     header_icon = "mail"
     edit_url_name = None
-    help_text = ""
-    submit_label = ""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -90,6 +88,22 @@ class CampaignFormView(WagtailAdminTemplateMixin, FormView):
 
     def get_page_subtitle(self):
         return self.campaign.name
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("oscar_lifecycle_campaigns:list"), "label": Campaign._meta.verbose_name_plural.capitalize()},
+            {"url": reverse(self.edit_url_name, args=[self.campaign.pk]), "label": self.campaign.name},
+            {"url": "", "label": self.page_title},
+        ]
+
+
+class CampaignFormView(CampaignPageMixin, FormView):
+    """A form about one campaign, under its name, with a way back to its edit page."""
+
+    template_name = "oscar_lifecycle/admin/campaign_form.html"
+    help_text = ""
+    submit_label = ""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -185,7 +199,7 @@ class CampaignScheduleView(CampaignFormView):
         return redirect(self.sends_url_name, self.campaign.pk)
 
 
-class CampaignSendsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class CampaignSendsView(PermissionCheckedMixin, CampaignPageMixin, TemplateView):
     """The campaign's current (or last) send, with its progress and the editor's controls, and
     the figures of all its issues: a constant number of queries."""
 
@@ -193,16 +207,7 @@ class CampaignSendsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templ
     permission_required = "view"
     template_name = "oscar_lifecycle/admin/campaign_sends.html"
     page_title = gettext_lazy("Sends and results")
-    header_icon = "mail"
-    edit_url_name = None
     schedule_url_name = None
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.campaign = get_object_or_404(Campaign, pk=unquote(str(kwargs["pk"])))
-
-    def get_page_subtitle(self):
-        return self.campaign.name
 
     def get_context_data(self, **kwargs):
         sends = list(self.campaign.sends.all())
