@@ -12,8 +12,11 @@ and a small second segment, and prints:
                  its audience frozen, every email dispatched), over the small segment.
   1 / 2 runners  a new campaign to the N contacts each time, scheduled once the runner processes
                  are up: seconds from scheduling to the last email (freezing the audience
-                 included), emails/s, and the check that each contact got one email.
-  100,000        the time the same rate would take for 100,000 contacts.
+                 included), emails/s, the check that each contact got one email, and the CPU
+                 the runners and their PostgreSQL server processes used per email.
+  100,000        the time the same rate would take for 100,000 contacts; and an estimate for
+                 the same machine with nothing else running (this one is shared): the longest
+                 of what the CPU per email and the emails in flight allow.
 """
 
 import argparse
@@ -21,6 +24,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -38,9 +42,12 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from benchmarks.harness import QueryCounter, benchmark_database, create_site, insert_rows, print_report  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    QueryCounter, benchmark_database, create_site, fetch, insert_rows, print_report,
+)
 from benchmarks.simulated_esp import SimulatedEsp  # noqa: E402
 from oscar_lifecycle.campaigns.sending import schedule_send  # noqa: E402
+from oscar_lifecycle.conf import lifecycle_setting  # noqa: E402
 from oscar_lifecycle.engine.runner import run_lifecycle  # noqa: E402
 from oscar_lifecycle.models import Campaign, CampaignSend, Contact, Enrollment, Message, Segment  # noqa: E402
 from tests.shop import create_catalogue  # noqa: E402
@@ -109,12 +116,46 @@ def runner_processes(count, latency):
             for _ in range(count)]
 
 
+def cpu_seconds(pids):
+    """CPU time (user + system) the processes ``pids`` have used so far, from /proc (those gone
+    count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def runner_backends():
+    """The PostgreSQL server processes serving the runners: those connected to the benchmark's
+    database but this process's own (the server's other work is other databases')."""
+    return [pid for (pid,) in fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND pid <> pg_backend_pid()")]
+
+
+@dataclass
+class TimedSend:
+    seconds: float
+    sent: int
+    sending_seconds: float
+    each_once: bool
+    runner_cpu: float
+    database_cpu: float
+
+
 def timed_send(segment, runners, latency, contacts):
-    """Seconds from scheduling a campaign to ``segment`` to its last email, with ``runners``
-    processes; and whether every contact got exactly one email."""
+    """A campaign to ``segment`` sent by ``runners`` processes: seconds from scheduling it to its
+    last email, CPU the runners and PostgreSQL used meanwhile, and whether every contact got
+    exactly one email."""
     processes = runner_processes(runners, latency)
+    runner_pids = [process.pid for process in processes]
     try:
         time.sleep(RUNNER_START_SECONDS)  # Django, Oscar and Wagtail loaded in each
+        backends = runner_backends()
+        runner_cpu, database_cpu = cpu_seconds(runner_pids), cpu_seconds(backends)
         send = schedule_send(campaign_to(segment, f"{runners} runners"))
         started = time.perf_counter()
         while True:
@@ -123,6 +164,8 @@ def timed_send(segment, runners, latency, contacts):
             if send.state == CampaignSend.State.FINISHED:
                 break
         seconds = time.perf_counter() - started
+        runner_cpu = cpu_seconds(runner_pids) - runner_cpu
+        database_cpu = cpu_seconds(backends) - database_cpu
     finally:
         for process in processes:
             process.terminate()
@@ -134,7 +177,19 @@ def timed_send(segment, runners, latency, contacts):
     window = messages.aggregate(first=Min("handed_over_at"), last=Max("handed_over_at"))
     dispatch_seconds = (window["last"] - window["first"]).total_seconds()
     frozen = Enrollment.objects.filter(campaign_send=send).count()
-    return seconds, sent, dispatch_seconds, per_contact == 1 and sent == frozen == contacts
+    return TimedSend(seconds, sent, dispatch_seconds, per_contact == 1 and sent == frozen == contacts,
+                     runner_cpu, database_cpu)
+
+
+def idle_machine_minutes(timed, runners, latency, emails=100000):
+    """Minutes ``emails`` would take with nothing else on the machine: the longest of what the
+    runners' own CPU allows (each on one core, Python's GIL), what all the CPU (runners and
+    PostgreSQL) allows on every core, and what the emails in flight allow at ``latency``."""
+    cores = os.cpu_count()
+    runner_bound = emails * timed.runner_cpu / timed.sent / min(runners, cores)
+    machine_bound = emails * (timed.runner_cpu + timed.database_cpu) / timed.sent / cores
+    in_flight_bound = emails * latency / (runners * lifecycle_setting("SEND_CONCURRENCY"))
+    return max(runner_bound, machine_bound, in_flight_bound) / 60
 
 
 def run(arguments):
@@ -146,18 +201,23 @@ def run(arguments):
     rows = [("Environment", None),
             ("database", f"{connection.display_name} {'.'.join(map(str, connection.get_database_version()))}"),
             ("CPU cores", os.cpu_count()),
-            (f"ESP latency {arguments.latency * 1000:.0f} ms, SEND_CONCURRENCY {settings.OSCAR_LIFECYCLE.get('SEND_CONCURRENCY', 16)}, "
-             f"{contacts} contacts", None)]
+            (f"ESP latency {arguments.latency * 1000:.0f} ms, SEND_CONCURRENCY "
+             f"{lifecycle_setting('SEND_CONCURRENCY')}, {contacts} contacts", None)]
     per_email, sampled = queries_per_email(small)
     rows.append((f"queries per email ({sampled} emails, one pass)", f"{per_email:.2f}"))
     for runners in (1, 2):
-        seconds, sent, dispatch_seconds, once = timed_send(big, runners, arguments.latency, contacts)
-        rate = sent / seconds
+        timed = timed_send(big, runners, arguments.latency, contacts)
+        rate = timed.sent / timed.seconds
+        idle_minutes = idle_machine_minutes(timed, runners, arguments.latency)
         rows += [
-            (f"{runners} runner(s): scheduled to last email", f"{seconds:.1f} s, {rate:.0f} emails/s "
-             f"(sending alone {sent / dispatch_seconds:.0f} emails/s)"),
-            (f"{runners} runner(s): each contact once", "yes" if once else "NO"),
+            (f"{runners} runner(s): scheduled to last email", f"{timed.seconds:.1f} s, {rate:.0f} emails/s "
+             f"(sending alone {timed.sent / timed.sending_seconds:.0f} emails/s)"),
+            (f"{runners} runner(s): each contact once", "yes" if timed.each_once else "NO"),
+            (f"{runners} runner(s): CPU per email, runners + PostgreSQL",
+             f"{timed.runner_cpu / timed.sent * 1000:.2f} + {timed.database_cpu / timed.sent * 1000:.2f} ms"),
             (f"{runners} runner(s): 100,000 contacts at this rate", f"{100000 / rate / 60:.1f} min"),
+            (f"{runners} runner(s): 100,000 contacts on {os.cpu_count()} idle cores (estimate)",
+             f"{idle_minutes:.1f} min"),
         ]
     return rows
 

@@ -21,7 +21,9 @@ from oscar_lifecycle.campaigns.figures import results
 from oscar_lifecycle.campaigns.sending import start_due_sends
 from oscar_lifecycle.contacts import contact_for, unsubscribe
 from oscar_lifecycle.engine.runner import run_lifecycle
-from oscar_lifecycle.models import Campaign, CampaignSend, Contact, Conversion, Enrollment, Message, MessageEvent, Segment
+from oscar_lifecycle.models import (
+    Campaign, CampaignSend, Contact, Conversion, Enrollment, Message, MessageEvent, Segment,
+)
 from oscar_lifecycle.suppression import suppress
 from oscar_lifecycle.tracking.events import record_event
 from tests.admin import admin_user
@@ -417,3 +419,15 @@ def test_two_runners_send_one_campaign_once_to_each_contact(outbox, settings, dj
     assert len(set(recipients(outbox))) == 60
     assert CampaignSend.objects.get().audience == 60
     assert Enrollment.objects.count() == 60
+
+
+def test_a_campaigns_journey_raises_no_warning_about_its_trigger(editor, outbox):
+    from django.core import checks
+
+    readers = segment_of("Imported readers", Contact.Source.IMPORT)
+    reader("ann@example.com")
+    send_now(editor, create_campaign(segments=[readers]))
+    run_lifecycle()
+
+    warnings = checks.run_checks(databases=["default"])
+    assert [warning.id for warning in warnings if warning.id == "oscar_lifecycle.W005"] == []

@@ -92,7 +92,8 @@ class CampaignPageMixin(WagtailAdminTemplateMixin):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("oscar_lifecycle_campaigns:list"), "label": Campaign._meta.verbose_name_plural.capitalize()},
+            {"url": reverse("oscar_lifecycle_campaigns:list"),
+             "label": Campaign._meta.verbose_name_plural.capitalize()},
             {"url": reverse(self.edit_url_name, args=[self.campaign.pk]), "label": self.campaign.name},
             {"url": "", "label": self.page_title},
         ]
