@@ -431,3 +431,13 @@ def test_a_campaigns_journey_raises_no_warning_about_its_trigger(editor, outbox)
 
     warnings = checks.run_checks(databases=["default"])
     assert [warning.id for warning in warnings if warning.id == "oscar_lifecycle.W005"] == []
+
+
+def test_the_preview_shows_the_email_for_the_made_up_customer(rf):
+    readers = segment_of("Imported readers", Contact.Source.IMPORT)
+    campaign = create_campaign(segments=[readers])
+    request = rf.get("/")
+
+    page = campaign.serve_preview(request, "").render().content.decode()
+
+    assert "June news for Alex" in page
