@@ -37,6 +37,10 @@ DEFAULTS = {
     # How long marketing waits for a contact who ticked a consent box to confirm it: their
     # steps wait, then they go once confirmed, or end unsent after this.
     "CONFIRMATION_WAIT": timedelta(days=7),
+    # A campaign's email that the pressure cap, the minimum gap or the contact's chosen frequency
+    # would hold back longer than this is not sent to that contact (a newsletter days late is
+    # stale); one held back less waits, as a journey step does.
+    "CAMPAIGN_MAX_WAIT": timedelta(days=1),
     # A campaign's "new products" section lists products created or back in stock since its
     # previous issue; the first issue, those of this long before it.
     "NEW_PRODUCTS_DAYS": timedelta(days=30),

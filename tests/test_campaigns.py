@@ -441,3 +441,33 @@ def test_the_preview_shows_the_email_for_the_made_up_customer(rf):
     page = campaign.serve_preview(request, "").render().content.decode()
 
     assert "June news for Alex" in page
+
+
+def test_a_contact_the_pressure_cap_would_hold_back_for_days_is_skipped_one_held_for_hours_waits(
+        editor, outbox, settings):
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "PRESSURE_CAP": 1}
+    readers = segment_of("Imported readers", Contact.Source.IMPORT)
+    reader("ann@example.com")
+    first = create_campaign("First", segments=[readers])
+    send_now(editor, first)
+    run_lifecycle()
+    assert len(outbox) == 1
+
+    second = create_campaign("Second", segments=[readers])
+    send_now(editor, second)
+    run_lifecycle()
+
+    assert len(outbox) == 1
+    page = editor.get(campaign_url("sends", second))
+    assert figure(page, "skipped") == "1"
+    assert "not sent: held back by the pressure cap (1 marketing emails in 7 days)" in page.content.decode()
+    assert second.sends.get().state == CampaignSend.State.FINISHED
+
+    settings.OSCAR_LIFECYCLE = {**settings.OSCAR_LIFECYCLE, "PRESSURE_CAP": None, "MINIMUM_GAP": timedelta(hours=4)}
+    third = create_campaign("Third", segments=[readers])
+    send_now(editor, third)
+    run_lifecycle()
+    assert len(outbox) == 1, "the minimum gap holds it back a few hours: it waits"
+    with time_machine.travel(timezone.now() + timedelta(hours=4, minutes=1)):
+        run_lifecycle()
+    assert [email.subject for email in outbox][-1] == "Third for you"

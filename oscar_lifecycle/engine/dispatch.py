@@ -460,6 +460,9 @@ def _process(enrollment, batch, claim):
             )
             return "deferred"
         allowed_from, why = batch.pressure.allowed_from(enrollment.contact, now)
+        if enrollment.campaign_send_id and allowed_from > now + lifecycle_setting("CAMPAIGN_MAX_WAIT"):
+            # A newsletter that would go days late is stale (its news, its new products): it skips.
+            return _skip(enrollment, step, earlier, batch, f"not sent: held back by {why}")
         if allowed_from > now:
             enrollment.next_run_at = allowed_from
             enrollment.reason = (
