@@ -471,3 +471,17 @@ def test_a_contact_the_pressure_cap_would_hold_back_for_days_is_skipped_one_held
     with time_machine.travel(timezone.now() + timedelta(hours=4, minutes=1)):
         run_lifecycle()
     assert [email.subject for email in outbox][-1] == "Third for you"
+
+
+def test_a_forged_control_changes_nothing(editor, outbox):
+    readers = segment_of("Imported readers", Contact.Source.IMPORT)
+    campaign = create_campaign(segments=[readers])
+    other = create_campaign("Other", segments=[readers])
+    send_now(editor, other)
+    other_send = other.sends.get()
+
+    for data in ({"send": "abc", "action": "cancel"}, {"send": other_send.pk, "action": "cancel"},
+                 {"send": other_send.pk, "action": "delete"}):
+        assert editor.post(campaign_url("sends", campaign), data).status_code in (302, 403, 404)
+    other_send.refresh_from_db()
+    assert other_send.state == CampaignSend.State.SCHEDULED

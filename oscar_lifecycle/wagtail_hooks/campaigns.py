@@ -231,10 +231,10 @@ class CampaignSendsView(PermissionCheckedMixin, CampaignPageMixin, TemplateView)
     def post(self, request, pk):
         if not may_send(request.user):
             raise PermissionDenied
-        action = request.POST.get("action")
-        send = get_object_or_404(CampaignSend, pk=request.POST.get("send"), campaign=self.campaign)
-        if action not in CONTROLS:
+        action, send_id = request.POST.get("action"), request.POST.get("send", "")
+        if action not in CONTROLS or not send_id.isdigit():
             raise PermissionDenied
+        send = get_object_or_404(CampaignSend, pk=send_id, campaign=self.campaign)
         if CONTROLS[action](send):
             log(instance=self.campaign, action=LOG_ACTIONS[action][0], user=request.user, data={"send": send.pk})
             messages.success(request, {
