@@ -2,6 +2,7 @@
 a message id of its own, and keeping nothing (its outbox would grow with every send)."""
 
 import itertools
+import os
 import time
 
 from anymail.backends.test import EmailBackend as AnymailTestBackend
@@ -9,7 +10,8 @@ from anymail.message import AnymailRecipientStatus
 
 
 class SimulatedEsp(AnymailTestBackend):
-    latency = 0.0  # seconds per API call
+    # Seconds per API call; SIMULATED_ESP_LATENCY sets it in a runner process a benchmark starts.
+    latency = float(os.environ.get("SIMULATED_ESP_LATENCY", "0"))
     message_ids = itertools.count(1)
 
     def post_to_esp(self, payload, message):

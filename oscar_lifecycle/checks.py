@@ -33,6 +33,7 @@ def check_journey_triggers(app_configs, databases=None, **kwargs):
     from django.db import connection
 
     from .models import Journey
+    from .models.campaigns import CAMPAIGN_TRIGGER
 
     if Journey._meta.db_table not in connection.introspection.table_names():
         return []  # `migrate` runs this check before it creates the table
@@ -49,7 +50,7 @@ def check_journey_triggers(app_configs, databases=None, **kwargs):
             id="oscar_lifecycle.W005",
         )
         for name, trigger in Journey.objects.filter(live=True)
-        .exclude(trigger__in=list(known))
+        .exclude(trigger__in=[*known, CAMPAIGN_TRIGGER])
         .values_list("name", "trigger")
     ]
 

@@ -51,6 +51,13 @@ DEFAULTS = {
     "SIGNUP_IP_WINDOW": timedelta(hours=1),
     "SIGNUP_ADDRESS_LIMIT": 3,
     "SIGNUP_ADDRESS_WINDOW": timedelta(days=1),
+    # A campaign's email that the pressure cap, the minimum gap or the contact's chosen frequency
+    # would hold back longer than this is not sent to that contact (a newsletter days late is
+    # stale); one held back less waits, as a journey step does.
+    "CAMPAIGN_MAX_WAIT": timedelta(days=1),
+    # A campaign's "new products" section lists products created or back in stock since its
+    # previous issue; the first issue, those of this long before it.
+    "NEW_PRODUCTS_DAYS": timedelta(days=30),
     # Dispatcher: rows claimed per transaction, and how long a claim holds before another
     # runner may take the rows back (a killed runner's rows); a runner at work renews it.
     "BATCH_SIZE": 200,

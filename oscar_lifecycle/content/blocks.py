@@ -16,6 +16,8 @@ from .offers import voucher_offer_choices
 from .products import (
     basket_products,
     fixed_products,
+    new_products,
+    new_products_since,
     recommended_products,
     upsell_products,
     viewed_product,
@@ -182,6 +184,7 @@ class ProductGridBlock(PerContactMixin, blocks.StructBlock):
         VIEWED = "viewed", _("The product the contact viewed")
         CATEGORY_BEST_SELLERS = "category_best_sellers", _("Best sellers of the category chosen below")
         BEST_SELLERS = "best_sellers", _("The shop's best sellers")
+        NEW_PRODUCTS = "new_products", _("New products (new or back in stock since the campaign's last issue)")
 
     # Pixels per column count: the 536px inside the email's padding, shared, less each cell's 16px.
     IMAGE_WIDTHS = {1: 264, 2: 250, 3: 160}
@@ -254,6 +257,8 @@ class ProductGridBlock(PerContactMixin, blocks.StructBlock):
             return viewed_product(context.get("product"), purchases)
         if source == self.Source.BEST_SELLERS:
             return context["best_sellers"].for_contact(None, limit, purchases)
+        if source == self.Source.NEW_PRODUCTS:
+            return new_products(new_products_since(context.get("enrollment")), limit, purchases)
         if value["category"] is None:
             return []
         return context["best_sellers"].for_contact(value["category"], limit, purchases)

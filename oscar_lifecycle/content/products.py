@@ -8,8 +8,10 @@ variant without one).
 
 from django.db.models import CharField, Exists, F, Func, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from oscar.core.loading import get_model
 
+from ..conf import lifecycle_setting
 from ..purchases import bought_since_added
 from .sample_lines import SampleBasket, SampleOrder
 
@@ -211,3 +213,32 @@ def _dearest_unit_price(order):
         return max((line.unit_price for line in order.lines), default=None)
     ordered = OrderLine.objects.filter(order=order, product__isnull=False)
     return ordered.aggregate(price=Max("unit_price_incl_tax"))["price"]
+
+
+def _new_or_restocked(since):
+    """Products (not variants) created since ``since``, or whose stock (theirs or a variant's)
+    changed since: Oscar keeps no history of stock, so a stock record updated since then and in
+    stock now is what "back in stock" can mean."""
+    restocked = StockRecord.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")),
+                                           date_updated__gte=since)
+    return Product.objects.filter(Q(date_created__gte=since) | Exists(restocked)).exclude(structure=Product.CHILD)
+
+
+def new_products_since(enrollment):
+    """Since when a new-products grid lists products: the start of the previous issue of the
+    campaign whose send ``enrollment`` belongs to; in a journey, a preview or a test send,
+    NEW_PRODUCTS_DAYS ago."""
+    since = getattr(getattr(enrollment, "campaign_send", None), "new_products_since", None)
+    return since or timezone.now() - lifecycle_setting("NEW_PRODUCTS_DAYS")
+
+
+def new_products(since, limit, purchases=None):
+    """The newest products created or back in stock since ``since``, that a shopper can buy now
+    and the contact has not bought."""
+    products = listed_available(_not_bought(_new_or_restocked(since), purchases))
+    return list(products.order_by("-date_created", "-pk")[:limit])
+
+
+def any_new_products(since):
+    """Whether any product was created or came back in stock since ``since`` and can be bought now."""
+    return _available(_new_or_restocked(since).filter(is_public=True)).exists()

@@ -75,6 +75,6 @@ def claim_due(now, batch_size):
         _claimable(now, claimed_at).filter(pk__in=ids).update(claim_token=token, claimed_at=claimed_at)
     return list(
         Enrollment.objects.filter(claim_token=token)
-        .select_related("contact", "journey__segment", "order", "basket", "product")
+        .select_related("contact", "journey__segment", "order", "basket", "product", "campaign_send")
         .order_by("next_run_at", "pk")
     )

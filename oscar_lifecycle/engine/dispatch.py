@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
+from ..campaigns import controls as campaign_controls
 from ..conditions import CONDITIONS, ORDER_PLACED_GOAL
 from ..conf import lifecycle_setting
 from ..consent_rules import AWAITING_CONFIRMATION, confirmation_deadline
@@ -23,6 +24,7 @@ from ..content.footer import consent_basis
 from ..content.render import StepTemplate
 from ..exceptions import ContentUnavailable, InvalidSender
 from ..models import Enrollment, Journey, LifecycleSettings, Message, Step
+from ..models.campaigns import CAMPAIGN_TRIGGER
 from ..purchases import order_times, purchased_products
 from ..signals import step_sent
 from ..suppression import suppressed
@@ -170,6 +172,8 @@ def _exit_reasons(enrollments, contacts, now):
     for enrollment in enrollments:
         by_trigger.setdefault(enrollment.journey.trigger, []).append(enrollment)
     for trigger_name, group in by_trigger.items():
+        if trigger_name == CAMPAIGN_TRIGGER:
+            continue  # a campaign send's audience is frozen: nothing ends it but the editor
         if trigger_name in triggers:
             reasons.update(triggers[trigger_name].exit_reasons(group, now))
         else:  # its checks are gone with it: nothing it started may go out unchecked
@@ -377,10 +381,23 @@ def _move_past_deleted_step(enrollment, batch):
     return "moved on"
 
 
+def _stop_for_campaign(enrollment, stopped, now):
+    """The editor paused or cancelled the campaign send of ``enrollment``."""
+    if stopped == campaign_controls.PAUSED:
+        enrollment.next_run_at = None
+        enrollment.reason = stopped
+        return "campaign paused"
+    _end(enrollment, Enrollment.State.EXITED, stopped, now)
+    return "exited"
+
+
 def _process(enrollment, batch, claim):
     now = batch.now
     step = batch.steps_by_id.get(enrollment.next_step_id)
     journey = enrollment.journey
+    stopped = campaign_controls.stopped_reason(enrollment)
+    if stopped:
+        return _stop_for_campaign(enrollment, stopped, now)
     if not journey.live:
         _end(enrollment, Enrollment.State.EXITED, "journey unpublished", now)
         return "exited"
@@ -443,6 +460,9 @@ def _process(enrollment, batch, claim):
             )
             return "deferred"
         allowed_from, why = batch.pressure.allowed_from(enrollment.contact, now)
+        if enrollment.campaign_send_id and allowed_from > now + lifecycle_setting("CAMPAIGN_MAX_WAIT"):
+            # A newsletter that would go days late is stale (its news, its new products): it skips.
+            return _skip(enrollment, step, earlier, batch, f"not sent: held back by {why}")
         if allowed_from > now:
             enrollment.next_run_at = allowed_from
             enrollment.reason = (

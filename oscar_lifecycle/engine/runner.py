@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from ..campaigns.sending import finish_sent, start_due_sends
 from ..signup_limits import forget_old_attempts
 from .activities import process_activities
 from .dispatch import DispatchReport, dispatch_due
@@ -23,12 +24,18 @@ class RunReport:
     dispatched: DispatchReport
     notices: dict
     copies_removed: int = 0
+    campaigns_started: int = 0
+    campaigns_finished: int = 0
 
     def __str__(self):
         parts = [f"{count} {outcome}" for outcome, count in sorted(self.activities.items())]
         parts += [f"{count} entered by {name}" for name, count in sorted(self.scanned.items()) if count]
         parts += [f"{count} sunset ({why})" for why, count in sorted(self.sunset.items()) if count]
         parts += [f"{count} notices {outcome}" for outcome, count in sorted(self.notices.items())]
+        if self.campaigns_started:
+            parts.append(f"{self.campaigns_started} campaign sends started")
+        if self.campaigns_finished:
+            parts.append(f"{self.campaigns_finished} campaign sends finished")
         if self.copies_removed:
             parts.append(f"{self.copies_removed} copies of sent emails removed")
         return "; ".join(filter(None, [", ".join(parts), str(self.dispatched)]))
@@ -45,7 +52,8 @@ class RunReport:
     @property
     def did_something(self):
         return bool(self.activities or any(self.scanned.values()) or any(self.sunset.values())
-                    or self.dispatched.outcomes or self.notices or self.copies_removed)
+                    or self.dispatched.outcomes or self.notices or self.copies_removed
+                    or self.campaigns_started or self.campaigns_finished)
 
 
 def remove_old_copies_if_due(now):
@@ -58,14 +66,21 @@ def remove_old_copies_if_due(now):
 
 
 def run_lifecycle(now=None):
-    """Process what shoppers did, run the due scans and the sunset, then send every due step
-    and notice, and remove the sent emails' copies (and sign-up attempts) kept long enough."""
+    """Process what shoppers did, run the due scans and the sunset, start the due campaign
+    sends, then send every due step and notice, see which campaign sends are over, and remove
+    the sent emails' copies (and sign-up attempts) kept long enough."""
     now = now or timezone.now()
+    activities = process_activities(now)
+    scanned = run_due_scans(now)
+    sunset = run_sunset_if_due(now)
+    campaigns_started = start_due_sends(now)
     return RunReport(
-        activities=process_activities(now),
-        scanned=run_due_scans(now),
-        sunset=run_sunset_if_due(now),
+        activities=activities,
+        scanned=scanned,
+        sunset=sunset,
+        campaigns_started=campaigns_started,
         dispatched=dispatch_due(now),
         notices=send_due_notices(now),
+        campaigns_finished=finish_sent(now),
         copies_removed=remove_old_copies_if_due(now),
     )

@@ -1,5 +1,6 @@
 from .activities import Activity
 from .attributes import ContactAttribute, ContactAttributeValue
+from .campaigns import Campaign, CampaignSend
 from .contacts import ConsentEvent, Contact
 from .enrollments import Enrollment
 from .events import Conversion, MessageEvent
@@ -14,6 +15,8 @@ from .surveys import SurveyResponse
 from .vouchers import PersonalVoucher
 
 __all__ = [
-    "Activity", "ConsentEvent", "Contact", "ContactAttribute", "ContactAttributeValue", "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent", "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "SignupAttempt", "Step",
+    "Activity", "Campaign", "CampaignSend", "ConsentEvent", "Contact", "ContactAttribute", "ContactAttributeValue",
+    "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent",
+    "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "SignupAttempt", "Step",
     "Suppression", "SurveyResponse",
 ]

@@ -31,6 +31,10 @@ class Enrollment(models.Model):
     product = models.ForeignKey(
         "catalogue.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    campaign_send = models.ForeignKey(
+        "oscar_lifecycle.CampaignSend", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="enrollments", verbose_name=_("campaign send"),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.ACTIVE
     )

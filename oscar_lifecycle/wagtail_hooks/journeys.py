@@ -6,6 +6,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..content.choosers import ForJourneyEditors
 from ..models import Journey
+from ..models.campaigns import CAMPAIGN_TRIGGER
 from .journey_form import journey_form_class, trigger_settings_panels
 from .merge_tags_panel import MergeTagsPanel
 from .preview import JourneyPreviewOnCreateView, JourneyPreviewOnEditView
@@ -58,6 +59,10 @@ class JourneyViewSet(WithoutShopSearchViewSet, SnippetViewSet):
         ),
         InlinePanel("steps", panels=STEP_PANELS, heading=_("Steps"), label=_("Step"), min_num=1),
     ]
+
+    def get_queryset(self, request):
+        """The journeys editors made; those campaigns own to send through are not listed."""
+        return Journey.objects.exclude(trigger=CAMPAIGN_TRIGGER)
 
     def get_edit_handler(self):
         """The panels, then a section per trigger's settings, on a form that checks them."""

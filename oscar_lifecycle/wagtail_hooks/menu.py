@@ -10,6 +10,7 @@ from wagtail.contrib.settings.registry import SettingMenuItem, register_setting
 
 from ..models import LifecycleSettings
 from .attributes import ContactAttributeViewSet
+from .campaigns import CampaignViewSet
 from .contacts import ContactViewSet
 from .held import REVIEW_PERMISSION
 from .conversions import ConversionViewSet
@@ -33,8 +34,8 @@ class LifecycleViewSetGroup(ViewSetGroup):
     menu_label = _("Lifecycle")
     menu_icon = "mail"
     menu_order = 250
-    items = (JourneyViewSet, SegmentViewSet, ContactViewSet, ContactAttributeViewSet, MessageViewSet,
-             SurveyResponseViewSet, ConversionViewSet)
+    items = (JourneyViewSet, CampaignViewSet, SegmentViewSet, ContactViewSet, ContactAttributeViewSet,
+             MessageViewSet, SurveyResponseViewSet, ConversionViewSet)
 
     def get_submenu_items(self):
         return [

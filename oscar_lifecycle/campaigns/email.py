@@ -1,0 +1,57 @@
+"""A campaign's email as a journey step: what previews and test sends render, and what the
+campaign's own journey holds once a send starts."""
+
+from django.db import transaction
+
+from ..content.preview import journey_preview_context
+from ..models import Journey, Step
+from ..models.campaigns import CAMPAIGN_TRIGGER
+
+
+def email_fields(campaign):
+    return {"subject": campaign.subject, "preheader": campaign.preheader, "body": campaign.body}
+
+
+def journey_fields(campaign):
+    return {"name": campaign.name, "trigger": CAMPAIGN_TRIGGER, "category": campaign.kind,
+            "topic": campaign.topic if campaign.is_marketing else ""}
+
+
+def unsaved_journey(campaign):
+    """A journey holding ``campaign``'s email as its one step, saved nowhere: what its preview
+    and test send render (the campaign as edited, draft included)."""
+    journey = Journey(**journey_fields(campaign))
+    journey.steps = [Step(sort_order=0, **email_fields(campaign))]
+    return journey
+
+
+def campaign_preview_context(campaign, mode_name):
+    return journey_preview_context(unsaved_journey(campaign), mode_name)
+
+
+def test_step(campaign):
+    """The step of ``campaign``'s draft a test send renders."""
+    return unsaved_journey(campaign).ordered_steps()[0]
+
+
+@transaction.atomic
+def sending_step(campaign):
+    """The step of ``campaign``'s own journey, holding its published email (the campaign's row
+    holds the published version), created the first time; the journey is live and never listed."""
+    journey = campaign.journey
+    if journey is None:
+        journey = Journey.objects.create(live=True, **journey_fields(campaign))
+        campaign.journey = journey
+        type(campaign).objects.filter(pk=campaign.pk).update(journey=journey)
+    else:
+        for name, value in journey_fields(campaign).items():
+            setattr(journey, name, value)
+        journey.live = True
+        journey.save()
+    step = journey.steps.first()
+    if step is None:
+        return Step.objects.create(journey=journey, sort_order=0, **email_fields(campaign))
+    for name, value in email_fields(campaign).items():
+        setattr(step, name, value)
+    step.save()
+    return step
