@@ -12,6 +12,14 @@ from ..content.choosers import CategoryChooserBlock, ProductChooserBlock
 from .base import RuleError
 
 
+def _products(condition):
+    """``product`` among the products of ``condition``, read now (one query) and written into the
+    SQL as a list, which PostgreSQL checks each row against in a hash table: as a subquery, it
+    joined the catalogue to every contact's order lines instead (17 s for 100,000 contacts)."""
+    product_ids = list(get_model("catalogue", "Product").objects.filter(condition).values_list("pk", flat=True))
+    return Q(product__in=product_ids)
+
+
 class _Choice:
     chosen = ""  # the name of the setting
     model_name = ("", "")
@@ -37,7 +45,7 @@ class ProductChoice(_Choice):
 
     def products(self):
         product = self.settings["product"]
-        return Q(product=product) | Q(product__parent=product)
+        return _products(Q(pk=product) | Q(parent=product))
 
 
 class CategoryChoice(_Choice):
@@ -51,14 +59,13 @@ class CategoryChoice(_Choice):
         return CategoryChooserBlock(label=_("category"), required=False)
 
     def products(self):
-        """Costs one query (the category's place in the tree)."""
         Category = get_model(*self.model_name)
         path = Category.objects.filter(pk=self.settings["category"]).values_list("path", flat=True).first()
         if path is None:
             raise RuleError(self.unknown)
         in_tree = get_model("catalogue", "ProductCategory").objects.filter(
             category__path__startswith=path).values("product")
-        return Q(product__in=in_tree) | Q(product__parent__in=in_tree)
+        return _products(Q(pk__in=in_tree) | Q(parent__in=in_tree))
 
 
 def product_class_choices():
@@ -77,4 +84,4 @@ class ProductClassChoice(_Choice):
 
     def products(self):
         product_class = self.settings["product_class"]
-        return Q(product__product_class=product_class) | Q(product__parent__product_class=product_class)
+        return _products(Q(product_class=product_class) | Q(parent__product_class=product_class))

@@ -1,9 +1,7 @@
 """Rules on what contacts bought, from Oscar's orders (rules/orders.py: by account or as a guest)."""
 
 from django.conf import settings as django_settings
-from django.db.models import DecimalField, IntegerField, Q
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual, Range
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 from wagtail import blocks
@@ -12,10 +10,9 @@ from ..conf import lifecycle_setting
 from .base import Rule, RuleError
 from .catalogue import CategoryChoice, ProductChoice, ProductClassChoice
 from .bounds import check_days, check_range, days_block, range_blocks, range_lookups, since
-from .orders import order_aggregate, owned
+from .orders import contacts_by_figure, owned
 
 GROUP = _("Purchases")
-LOOKUPS = {"gte": GreaterThanOrEqual, "lte": LessThanOrEqual}
 
 
 def _orders():
@@ -27,10 +24,13 @@ def _lines():
 
 
 class _BetweenRule(Rule):
-    """A figure of the contact's orders between a minimum and a maximum."""
+    """A figure of the contact's orders (``aggregate``: rules/orders.py) between a minimum
+    and a maximum; ``none``: the figure of a contact without orders (None: they never match)."""
 
     group = GROUP
     range_block = blocks.IntegerBlock
+    aggregate = ""
+    none = 0
 
     @classmethod
     def setting_blocks(cls):
@@ -39,24 +39,24 @@ class _BetweenRule(Rule):
     def check(self):
         check_range(self.settings)
 
-    def figure(self):
-        raise NotImplementedError
-
     def q(self, context):
-        """One comparison (BETWEEN when both bounds are set), so the figure is computed once."""
         lookups = range_lookups(self.settings)
-        if len(lookups) == 2:
-            return Q(Range(self.figure(), (lookups["gte"], lookups["lte"])))
-        ((lookup, bound),) = lookups.items()
-        return Q(LOOKUPS[lookup](self.figure(), bound))
+        minimum, maximum = lookups.get("gte"), lookups.get("lte")
+        if self.none is not None and (minimum is None or minimum <= self.none):
+            if maximum is None:
+                return Q()
+            return ~contacts_by_figure(self.aggregate, "> %s", [maximum])
+        if maximum is None:
+            return contacts_by_figure(self.aggregate, ">= %s", [minimum])
+        if minimum is None:
+            return contacts_by_figure(self.aggregate, "<= %s", [maximum])
+        return contacts_by_figure(self.aggregate, "BETWEEN %s AND %s", [minimum, maximum])
 
 
 class OrderCountRule(_BetweenRule):
     name = "order_count"
     label = _("Number of orders")
-
-    def figure(self):
-        return Coalesce(order_aggregate("COUNT", "pk"), 0, output_field=IntegerField())
+    aggregate = "SUM(orders)"
 
 
 class TotalSpentRule(_BetweenRule):
@@ -65,9 +65,7 @@ class TotalSpentRule(_BetweenRule):
     name = "total_spent"
     label = _("Total spent")
     range_block = blocks.DecimalBlock
-
-    def figure(self):
-        return Coalesce(order_aggregate("SUM", "total_incl_tax"), 0, output_field=DecimalField())
+    aggregate = "SUM(total)"
 
 
 class AverageOrderValueRule(_BetweenRule):
@@ -76,9 +74,8 @@ class AverageOrderValueRule(_BetweenRule):
     name = "average_order_value"
     label = _("Average order value")
     range_block = blocks.DecimalBlock
-
-    def figure(self):
-        return order_aggregate("AVG", "total_incl_tax")
+    aggregate = "SUM(total) / SUM(orders)"
+    none = None
 
 
 WITHIN, BEFORE, NEVER = "within", "before", "never"
