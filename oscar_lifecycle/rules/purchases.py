@@ -2,6 +2,7 @@
 
 from django.conf import settings as django_settings
 from django.db.models import Q
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual, Range
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 from wagtail import blocks
@@ -10,9 +11,10 @@ from ..conf import lifecycle_setting
 from .base import Rule, RuleError
 from .catalogue import CategoryChoice, ProductChoice, ProductClassChoice
 from .bounds import check_days, check_range, days_block, range_blocks, range_lookups, since
-from .orders import contacts_by_figure, owned
+from .orders import average_order_value, order_count, owned, total_spent
 
 GROUP = _("Purchases")
+LOOKUPS = {"gte": GreaterThanOrEqual, "lte": LessThanOrEqual}
 
 
 def _orders():
@@ -24,13 +26,11 @@ def _lines():
 
 
 class _BetweenRule(Rule):
-    """A figure of the contact's orders (``aggregate``: rules/orders.py) between a minimum
-    and a maximum; ``none``: the figure of a contact without orders (None: they never match)."""
+    """A figure of the contact's orders (``figure()``: rules/orders.py) between a minimum and a
+    maximum."""
 
     group = GROUP
     range_block = blocks.IntegerBlock
-    aggregate = ""
-    none = 0
 
     @classmethod
     def setting_blocks(cls):
@@ -39,24 +39,24 @@ class _BetweenRule(Rule):
     def check(self):
         check_range(self.settings)
 
+    def figure(self):
+        raise NotImplementedError
+
     def q(self, context):
+        """One comparison (BETWEEN when both bounds are set), so the figure is computed once."""
         lookups = range_lookups(self.settings)
-        minimum, maximum = lookups.get("gte"), lookups.get("lte")
-        if self.none is not None and (minimum is None or minimum <= self.none):
-            if maximum is None:
-                return Q()
-            return ~contacts_by_figure(self.aggregate, "> %s", [maximum])
-        if maximum is None:
-            return contacts_by_figure(self.aggregate, ">= %s", [minimum])
-        if minimum is None:
-            return contacts_by_figure(self.aggregate, "<= %s", [maximum])
-        return contacts_by_figure(self.aggregate, "BETWEEN %s AND %s", [minimum, maximum])
+        if len(lookups) == 2:
+            return Q(Range(self.figure(), (lookups["gte"], lookups["lte"])))
+        ((lookup, bound),) = lookups.items()
+        return Q(LOOKUPS[lookup](self.figure(), bound))
 
 
 class OrderCountRule(_BetweenRule):
     name = "order_count"
     label = _("Number of orders")
-    aggregate = "SUM(orders)"
+
+    def figure(self):
+        return order_count()
 
 
 class TotalSpentRule(_BetweenRule):
@@ -65,7 +65,9 @@ class TotalSpentRule(_BetweenRule):
     name = "total_spent"
     label = _("Total spent")
     range_block = blocks.DecimalBlock
-    aggregate = "SUM(total)"
+
+    def figure(self):
+        return total_spent()
 
 
 class AverageOrderValueRule(_BetweenRule):
@@ -74,8 +76,9 @@ class AverageOrderValueRule(_BetweenRule):
     name = "average_order_value"
     label = _("Average order value")
     range_block = blocks.DecimalBlock
-    aggregate = "SUM(total) / SUM(orders)"
-    none = None
+
+    def figure(self):
+        return average_order_value()
 
 
 WITHIN, BEFORE, NEVER = "within", "before", "never"
