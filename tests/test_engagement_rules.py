@@ -1,6 +1,7 @@
 """Segments of contacts by how they answer our emails (a person's opens and clicks, never a
 machine's), and segments made of other segments, which may not include themselves."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -13,7 +14,9 @@ from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
 from oscar_lifecycle.models import Segment
+from tests.admin import admin_user
 from tests.shop import assert_rule_holds, create_journey, segment_of, subscriber
+from tests.test_segment_admin import SEGMENT_EDITOR, segment_form, segment_url
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +156,19 @@ def test_counting_costs_the_same_queries_for_four_contacts_or_forty(readers, dja
         contact_for(f"silent{number}@example.com")
     with django_assert_num_queries(2):
         assert segment.count() == 39  # and the silent ones, who received nothing either
+
+
+def test_the_editor_is_told_which_rule_makes_a_segment_include_itself(client):
+    client.force_login(admin_user("editor", *SEGMENT_EDITOR))
+    first = segment_of(("source", {"sources": ["import"]}), name="First")
+    second = segment_of(("in_segment", {"segment": first.pk}), name="Second")
+
+    response = client.post(segment_url("edit", first), segment_form(
+        "First", rules=[("in_segment", {"segment": str(second.pk)})], action="action-publish"))
+
+    assert response.status_code == 200
+    # in the stream's errors, which the editor's script shows under the rules (JSON in the page)
+    message = "In another segment: The segment “Second” includes this segment: a segment cannot include itself."
+    assert json.dumps(message)[1:-1] in response.content.decode()
+    first.refresh_from_db()
+    assert [(item["type"], item["value"]) for item in first.rule_items()] == [("source", {"sources": ["import"]})]
