@@ -8,8 +8,8 @@ from wagtail import blocks
 
 from ..models import Activity, SurveyResponse
 from .base import Rule, RuleError
-from .catalogue import CategoryChoice, ProductChoice
 from .bounds import check_days, days_block, since
+from .catalogue import CategoryChoice, ProductChoice
 
 GROUP = _("Behaviour")
 

@@ -9,8 +9,8 @@ from wagtail import blocks
 
 from ..conf import lifecycle_setting
 from .base import Rule, RuleError
-from .catalogue import CategoryChoice, ProductChoice, ProductClassChoice
 from .bounds import check_days, check_range, days_block, range_blocks, range_lookups, since
+from .catalogue import CategoryChoice, ProductChoice, ProductClassChoice
 from .orders import average_order_value, order_count, owned, total_spent
 
 GROUP = _("Purchases")
