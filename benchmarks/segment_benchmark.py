@@ -48,7 +48,6 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from oscar.core.loading import get_model  # noqa: E402
 
 from benchmarks.harness import benchmark_database, execute, insert_rows, print_report  # noqa: E402
