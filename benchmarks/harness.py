@@ -58,13 +58,15 @@ class StatementLog:
 
 
 @contextmanager
-def benchmark_database(*, debug=None, keep=False):
+def benchmark_database(*, debug=None, keep=False, reuse=False):
     """A new test database for the block, dropped after it unless ``keep``; with the indexes our
-    migration adds to Oscar's tables."""
+    migration adds to Oscar's tables. ``reuse``: the database of an earlier run, when there is
+    one (kept after the block too), so that a large one is built once."""
     settings.MIGRATION_MODULES = NoMigrations()
     setup_test_environment(debug=debug)
     old_database_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    keep = keep or reuse
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=reuse)
     with connection.schema_editor() as editor:
         add_oscar_indexes(apps, editor)
     try:

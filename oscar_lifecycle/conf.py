@@ -71,6 +71,10 @@ DEFAULTS = {
     # Order statuses that mean "delivered" for the order-status trigger's default; None:
     # the statuses that end OSCAR_ORDER_STATUS_PIPELINE, but those naming a cancellation.
     "DELIVERED_STATUSES": None,
+    # Order statuses at the end of the fulfilment path, for the segment rule "has an order not yet
+    # at the end of its fulfilment"; None: the statuses of OSCAR_ORDER_STATUS_PIPELINE that lead
+    # nowhere.
+    "FINISHED_ORDER_STATUSES": None,
     # Satisfaction ratings at or below this alert the shop (signal + email to SERVICE_EMAIL).
     "LOW_RATING": 2,
     # Where low-rating alerts are emailed; None: only the low_rating signal and a log warning.
@@ -143,6 +147,23 @@ DEFAULTS = {
         "oscar_lifecycle.rules.attributes.AttributeNumberRule",
         "oscar_lifecycle.rules.attributes.AttributeDateRule",
         "oscar_lifecycle.rules.journeys.InJourneyRule",
+        "oscar_lifecycle.rules.purchases.OrderCountRule",
+        "oscar_lifecycle.rules.purchases.TotalSpentRule",
+        "oscar_lifecycle.rules.purchases.AverageOrderValueRule",
+        "oscar_lifecycle.rules.purchases.FirstOrderRule",
+        "oscar_lifecycle.rules.purchases.LastOrderRule",
+        "oscar_lifecycle.rules.purchases.BoughtProductRule",
+        "oscar_lifecycle.rules.purchases.BoughtCategoryRule",
+        "oscar_lifecycle.rules.purchases.BoughtProductClassRule",
+        "oscar_lifecycle.rules.purchases.OpenOrderRule",
+        "oscar_lifecycle.rules.behaviour.ViewedProductRule",
+        "oscar_lifecycle.rules.behaviour.ViewedCategoryRule",
+        "oscar_lifecycle.rules.behaviour.OpenBasketRule",
+        "oscar_lifecycle.rules.behaviour.RatingRule",
+        "oscar_lifecycle.rules.engagement.OpenedRule",
+        "oscar_lifecycle.rules.engagement.ClickedRule",
+        "oscar_lifecycle.rules.engagement.NeverEngagedRule",
+        "oscar_lifecycle.rules.segments.InSegmentRule",
     ],
 }
 

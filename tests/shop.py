@@ -14,8 +14,9 @@ from PIL import Image
 
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.runner import run_lifecycle
-from oscar_lifecycle.models import Contact, Journey, Step
+from oscar_lifecycle.models import Contact, Journey, Segment, Step
 from oscar_lifecycle.optin import CONSENT_FIELD
+from oscar_lifecycle.rules import RuleContext, get_rule
 from oscar_lifecycle.tracking.tokens import click_from_token
 
 Basket = get_model("basket", "Basket")
@@ -79,9 +80,33 @@ def create_basket(*lines, owner=None):
     return basket
 
 
-def place_order(*lines, user=None):
-    """An order for ``lines`` of (product, quantity), placed by Oscar's test factory (its OrderCreator)."""
+def place_order(*lines, user=None, guest_email=""):
+    """An order for ``lines`` of (product, quantity), placed by Oscar's test factory (its OrderCreator),
+    by ``user`` or by a guest who typed ``guest_email``."""
+    if guest_email:
+        return create_order(basket=create_basket(*lines), guest_email=guest_email)
     return create_order(basket=create_basket(*lines, owner=user), user=user)
+
+
+def segment_of(*rules, match="all", name="Audience"):
+    """A published segment of ``rules``, (rule name, settings) pairs."""
+    segment = Segment.objects.create(name=name, match=match, live=False,
+                                     rules=[{"type": rule, "value": value} for rule, value in rules])
+    segment.save_revision().publish()
+    return Segment.objects.get(pk=segment.pk)
+
+
+def assert_rule_holds(rule, settings, expected, contacts):
+    """The rule ``rule`` with ``settings`` holds ``expected`` among ``contacts``, asked three ways
+    that must agree: a segment's count and ``contains``, and the rule's ``matches``."""
+    segment = segment_of((rule, settings))
+    context = RuleContext()
+    assert segment.count() == len(expected), (rule, settings)
+    assert set(segment.contacts()) == set(expected), (rule, settings)
+    for contact in contacts:
+        expected_answer = contact in expected
+        assert segment.contains(contact) is expected_answer, (rule, settings, contact)
+        assert get_rule(rule, settings).matches(contact, context) is expected_answer, (rule, settings, contact)
 
 
 def image_file(name="picture.png", size=(800, 600)):

@@ -55,6 +55,9 @@ class MessageEvent(models.Model):
         indexes = [
             models.Index(fields=["contact", "kind", "created_at"], name="lifecycle_event_contact",
                          condition=Q(is_machine=False)),
+            # Segment rules "opened / clicked in the last N days": a person's recent events alone.
+            models.Index(fields=["kind", "created_at", "contact"], name="lifecycle_event_kind_time",
+                         condition=Q(is_machine=False)),
         ]
 
     def __str__(self):

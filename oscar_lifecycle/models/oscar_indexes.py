@@ -11,7 +11,16 @@ from django.db.models.functions import Lower
 OSCAR_INDEXES = {
     # purchases.py finds the guest orders of a batch's contacts by their address, lower-cased (a
     # guest types it as they like); without this, each lookup read every order the shop ever took.
-    ("order", "Order"): [models.Index(Lower("guest_email"), name="lifecycle_order_guest_address")],
+    ("order", "Order"): [
+        models.Index(Lower("guest_email"), name="lifecycle_order_guest_address"),
+        # Segment rules (rules/orders.py): a contact's number of orders and what they spent, read
+        # from the index alone (no visit to the orders), and the accounts that ordered since a date.
+        models.Index(fields=["user", "date_placed"], include=["total_incl_tax"], name="lifecycle_order_user_date"),
+        models.Index(fields=["date_placed", "user"], include=["id"], name="lifecycle_order_date_user"),
+    ],
+    # Segment rules "bought a product, a category, a product class": the orders of the lines of
+    # those products, read from the index alone.
+    ("order", "Line"): [models.Index(fields=["product"], include=["order"], name="lifecycle_line_product_order")],
 }
 
 

@@ -70,7 +70,7 @@ class Segment(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Model):
     def clean(self):
         super().clean()
         try:
-            groups.check(self.rule_items())
+            groups.check(self.rule_items(), segment=self)
         except RuleError as error:
             raise ValidationError({"rules": error.messages}) from None
 

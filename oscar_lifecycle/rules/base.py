@@ -41,6 +41,10 @@ class Rule:
     def check(self):
         """Raise ``RuleError`` when the settings cannot work; the caller adds the rule's label."""
 
+    def check_in(self, segment):
+        """Raise ``RuleError`` when the rule cannot be in ``segment``, the segment being saved
+        (None for a journey's filters); nothing by default."""
+
     def q(self, context):
         """A ``Q`` on ``Contact`` true for the contacts this rule matches at ``context.now``."""
         raise NotImplementedError

@@ -24,17 +24,28 @@ def bound_rules(items):
     return bound
 
 
-def check(items, depth=0):
-    """Raise ``RuleError`` naming the first rule whose settings cannot work."""
+def rule_items(items):
+    """The rule items of ``items``, those inside groups included."""
+    for item in items:
+        if item["type"] == GROUP:
+            yield from rule_items(item["value"].get("rules") or [])
+        else:
+            yield item
+
+
+def check(items, depth=0, segment=None):
+    """Raise ``RuleError`` naming the first rule whose settings cannot work (in ``segment``, the
+    segment being saved, when given)."""
     for item in items:
         if item["type"] == GROUP:
             if depth:
                 raise RuleError("A group cannot hold another group.")
-            check(item["value"].get("rules") or [], depth + 1)
+            check(item["value"].get("rules") or [], depth + 1, segment)
             continue
         ((rule, _negate),) = bound_rules([item])
         try:
             rule.check()
+            rule.check_in(segment)
         except RuleError as error:
             raise RuleError(f"{rule.describe()}: {' '.join(error.messages)}") from None
 
