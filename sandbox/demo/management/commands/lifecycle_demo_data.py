@@ -25,8 +25,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Site as WagtailSite
 from wagtail.rich_text import RichText
 
-from oscar_lifecycle.models import Journey, LifecycleSettings
+from oscar_lifecycle.campaigns.sending import schedule_send
+from oscar_lifecycle.models import Journey, LifecycleSettings, Segment
 from oscar_lifecycle.programme.install import install_programme
+from oscar_lifecycle.programme.newsletter import install_newsletter
 from sandbox.demo.models import ContentPage
 from sandbox.demo.pictures import logo_picture, product_picture
 
@@ -70,6 +72,17 @@ CATALOGUE = {
     ],
 }
 
+# Segments a shop owner would write first (Lifecycle > Segments): (name, description, rules).
+EXAMPLE_SEGMENTS = [
+    ("Customers in Paris", "Their default or latest address is in Paris.",
+     [{"type": "city", "value": {"cities": "Paris"}}]),
+    ("Never ordered, joined over 30 days ago", "Contacts who never ordered, a contact for more than a month.",
+     [{"type": "last_order", "value": {"when": "never"}},
+      {"type": "became_contact", "value": {"when": "before", "days": 30}}]),
+    ("Tea lovers", "Bought from the Tea category in the last 6 months.",
+     [{"type": "bought_category", "value": {"category": "Tea", "days": 180}}]),
+]
+
 CUSTOMERS = [
     ("claire@example.com", "Claire", "Martin", 40, ("12 rue des Martyrs", "Paris", "75009")),
     ("hugo@example.com", "Hugo", "Bernard", 95, ("4 place Bellecour", "Lyon", "69002")),
@@ -92,6 +105,7 @@ class Command(BaseCommand):
         self.load_admin()
         self.load_customers(products)
         self.load_journeys()
+        self.load_segments_and_newsletter()
         self.point_site_at_sandbox()
         self.load_lifecycle_settings()
         self.load_newsletter_page()
@@ -232,6 +246,21 @@ class Command(BaseCommand):
                 date_placed=timezone.now() - timedelta(days=days_ago),
             )
             basket.submit()
+
+    def load_segments_and_newsletter(self):
+        """The example segments, and the monthly newsletter published and scheduled."""
+        tea = Category.objects.get(name="Tea")
+        for name, description, rules in EXAMPLE_SEGMENTS:
+            if Segment.objects.filter(name=name).exists():
+                continue
+            rules = [{**rule, "value": {**rule["value"], "category": tea.pk}} if "category" in rule["value"] else rule
+                     for rule in rules]
+            segment = Segment.objects.create(name=name, description=description, rules=rules, live=False)
+            segment.save_revision().publish()
+        newsletter = install_newsletter(publish=True)
+        if newsletter is not None:
+            send = schedule_send(newsletter)
+            self.stdout.write(f"Campaign “{newsletter.name}” scheduled for {timezone.localtime(send.send_at):%d %B %H:%M}.")
 
     def load_journeys(self):
         """The whole ready-made programme, published, with its French translations."""
