@@ -6,6 +6,7 @@ from io import BytesIO
 
 from django.core import mail
 from django.core.files.images import ImageFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
@@ -94,6 +95,10 @@ def segment_of(*rules, match="all", name="Audience"):
                                      rules=[{"type": rule, "value": value} for rule, value in rules])
     segment.save_revision().publish()
     return Segment.objects.get(pk=segment.pk)
+
+
+# Counting a segment on PostgreSQL first turns JIT off for its transaction (query_plans.py).
+JIT_OFF = 1 if connection.vendor == "postgresql" else 0
 
 
 def assert_rule_holds(rule, settings, expected, contacts):

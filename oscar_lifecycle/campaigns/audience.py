@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from ..engine.gates import reachable
 from ..models import Contact, Enrollment
+from ..query_plans import jit_off
 from ..rules import RuleContext
 
 INSERT_BATCH = 2000
@@ -33,7 +34,8 @@ def audience(campaign, journey, now):
 def freeze_audience(send, step, now):
     """One active enrollment per contact of ``send``'s audience, due at ``now``; return how many."""
     journey = step.journey
-    contact_ids = list(audience(send.campaign, journey, now))
+    with jit_off():
+        contact_ids = list(audience(send.campaign, journey, now))
     for start in range(0, len(contact_ids), INSERT_BATCH):
         Enrollment.objects.bulk_create([
             Enrollment(contact_id=contact_id, journey=journey, campaign_send=send, next_step=step,

@@ -5,6 +5,7 @@ segment, whatever the number of contacts."""
 import logging
 
 from ..models import Contact, Journey
+from ..query_plans import jit_off
 from ..rules import RuleContext, RuleError
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ def segment_members(journeys, contact_ids, now):
                          journey.name, " ".join(error.messages))
             members[journey.pk] = set()
             continue
-        members[journey.pk] = set(Contact.objects.filter(pk__in=ids).filter(condition).values_list("pk", flat=True))
+        with jit_off():
+            members[journey.pk] = set(Contact.objects.filter(pk__in=ids).filter(condition).values_list("pk", flat=True))
     return members
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
+from ..query_plans import jit_off
 from ..rules import RuleContext, RuleError, groups
 from ..rules.blocks import MATCH_CHOICES, RuleStreamBlock
 from .contacts import Contact
@@ -82,7 +83,8 @@ class Segment(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Model):
         return Contact.objects.filter(self.q(context))
 
     def count(self, now=None):
-        return self.contacts(RuleContext(now=now or timezone.now())).count()
+        with jit_off():
+            return self.contacts(RuleContext(now=now or timezone.now())).count()
 
     def contains(self, contact, context=None):
         return self.contacts(context).filter(pk=contact.pk).exists()
@@ -109,7 +111,8 @@ class Segment(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Model):
         try:
             groups.check(self.rule_items())
             matching = self.contacts(RuleContext())
-            count = matching.count()
+            with jit_off():
+                count = matching.count()
         except RuleError as error:
             return {**context, "rule_errors": error.messages}
         sample = None
@@ -145,4 +148,5 @@ def published_counts(segments, now=None):
                       .annotate(contacts=Count("pk")).values_list("segment_pk", "contacts"))
     if not counts:
         return {}
-    return dict(counts[0].union(*counts[1:], all=True))
+    with jit_off():
+        return dict(counts[0].union(*counts[1:], all=True))
