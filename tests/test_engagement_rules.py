@@ -13,7 +13,8 @@ from django.utils import timezone
 from oscar_lifecycle.contacts import contact_for
 from oscar_lifecycle.engine.enroll import enroll
 from oscar_lifecycle.engine.runner import run_lifecycle
-from oscar_lifecycle.models import Segment
+from oscar_lifecycle.campaigns.sending import schedule_send
+from oscar_lifecycle.models import Campaign, Segment
 from tests.admin import admin_user
 from tests.shop import JIT_OFF, assert_rule_holds, create_journey, segment_of, subscriber
 from tests.test_segment_admin import SEGMENT_EDITOR, segment_form, segment_url
@@ -172,3 +173,27 @@ def test_the_editor_is_told_which_rule_makes_a_segment_include_itself(client):
     assert json.dumps(message)[1:-1] in response.content.decode()
     first.refresh_from_db()
     assert [(item["type"], item["value"]) for item in first.rule_items()] == [("source", {"sources": ["import"]})]
+
+
+def test_opened_an_email_of_one_campaign(readers, client, outbox):
+    contacts, _journeys = readers
+    ann, _bob, cid, _dan = everyone = list(contacts.values())
+    campaigns = {}
+    for name in ("June news", "July news"):
+        campaign = Campaign(name=name, subject=name, body=[("text", "<p>News.</p>")], live=False)
+        campaign.segments.set([segment_of(("consent", {"consents": ["granted"]}), name=f"{name} readers")])
+        campaign.save()
+        campaign.save_revision().publish()
+        campaigns[name] = Campaign.objects.get(pk=campaign.pk)
+        schedule_send(campaigns[name])
+        run_lifecycle()
+        run_lifecycle()
+    with time_machine.travel(timezone.now() + timedelta(minutes=10), tick=False):  # a person, not a scanner
+        client.get(tracking_path(outbox, "ann@example.com", "June news", "o"), HTTP_USER_AGENT=BROWSER)
+        client.get(tracking_path(outbox, "cid@example.com", "July news", "o"), HTTP_USER_AGENT=BROWSER)
+
+    assert_rule_holds("opened", {"days": 1, "campaign": campaigns["June news"].pk}, [ann], everyone)
+    assert_rule_holds("opened", {"days": 1, "campaign": campaigns["July news"].pk}, [cid], everyone)
+    assert_rule_holds("opened", {"days": 1}, [ann, cid], everyone)
+    with pytest.raises(ValidationError, match="The campaign no longer exists"):
+        segment_of(("opened", {"days": 1, "campaign": 999})).clean()

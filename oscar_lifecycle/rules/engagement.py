@@ -1,12 +1,12 @@
 """Rules on how contacts answer our emails: opens (a person's, never a machine's: mail privacy
-proxies, link scanners) and clicks, for any email or the emails of one journey."""
+proxies, link scanners) and clicks, for any email or the emails of one journey or campaign."""
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from ..models import Journey, Message, MessageEvent
+from ..models import Campaign, Journey, Message, MessageEvent
 from .base import Rule, RuleError
 from .bounds import check_days, days_block, since
 
@@ -20,7 +20,8 @@ def human_events(kinds):
 
 
 class _EngagedRule(Rule):
-    """Did ``kinds`` with an email (of ``journey``, when set) in the last ``days``."""
+    """Did ``kinds`` with an email (of ``journey`` or of ``campaign``, when set) in the last
+    ``days``."""
 
     group = GROUP
     kinds = ()
@@ -31,6 +32,8 @@ class _EngagedRule(Rule):
             ("days", days_block()),
             ("journey", SnippetChooserBlock("oscar_lifecycle.Journey", label=_("journey (empty: any email)"),
                                             required=False)),
+            ("campaign", SnippetChooserBlock("oscar_lifecycle.Campaign", label=_("campaign (empty: any email)"),
+                                             required=False)),
         ]
 
     def check(self):
@@ -38,11 +41,19 @@ class _EngagedRule(Rule):
         journey = self.settings.get("journey")
         if journey and not Journey.objects.filter(pk=journey).exists():
             raise RuleError(_("The journey no longer exists."))
+        campaign = self.settings.get("campaign")
+        if campaign and not Campaign.objects.filter(pk=campaign).exists():
+            raise RuleError(_("The campaign no longer exists."))
+        if journey and campaign:
+            raise RuleError(_("Choose a journey or a campaign, not both."))
 
     def q(self, context):
         events = human_events(self.kinds).filter(created_at__gte=since(self.settings, context))
         if self.settings.get("journey"):
             events = events.filter(message__journey=self.settings["journey"])
+        if self.settings.get("campaign"):
+            # A campaign's emails are those of its own journey (campaigns/email.py).
+            events = events.filter(message__journey__campaign=self.settings["campaign"])
         return Q(Exists(events))
 
 
