@@ -2,20 +2,16 @@
 a contact's values of them, edited from the contact's page."""
 
 from django import forms
-from django.contrib.admin.utils import quote, unquote
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
-from django.utils.text import capfirst
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..attribute_fields import AttributeFields
-from ..models import Contact, ContactAttribute
+from ..models import ContactAttribute
+from .contact_pages import ContactSubpageMixin
 from .shop_search import WithoutShopSearchViewSet
 
 
@@ -31,35 +27,14 @@ class ContactAttributeViewSet(WithoutShopSearchViewSet, SnippetViewSet):
               FieldPanel("on_preferences_page"), FieldPanel("editable_by_contact")]
 
 
-class ContactAttributesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class ContactAttributesView(ContactSubpageMixin, FormView):
     """A contact's values of every declared attribute, for whoever may change contacts."""
 
-    model = Contact
     permission_required = "change"
     template_name = "oscar_lifecycle/admin/contact_attributes.html"
     page_title = _("Attributes")
     header_icon = "tag"
     form_class = forms.Form
-    index_url_name = None
-    inspect_url_name = None
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Contact, pk=unquote(str(kwargs["pk"])))
-
-    def get_page_subtitle(self):
-        return str(self.object)
-
-    def inspect_url(self):
-        return reverse(self.inspect_url_name, args=[quote(self.object.pk)])
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": capfirst(Contact._meta.verbose_name_plural)},
-            {"url": self.inspect_url(), "label": str(self.object)},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)

@@ -17,7 +17,7 @@ from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import TitleColumn
-from wagtail.admin.views.generic import IndexView, InspectView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -29,6 +29,7 @@ from ..models import Contact, Enrollment, Segment
 from ..privacy import erase_contact, export_contact
 from ..rules import RuleContext, RuleError
 from .attributes import ContactAttributesView
+from .contact_pages import ContactSubpageMixin
 from .contact_facts import MOMENT_FORMAT, attribute_facts, other_details, who_they_are
 from .shop_search import WithoutShopSearchViewSet
 from .timeline import contact_timeline
@@ -162,41 +163,23 @@ class ContactExportView(PermissionCheckedMixin, View):
         return response
 
 
-class ContactEraseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class ContactEraseView(ContactSubpageMixin, TemplateView):
     """Erase a contact's personal data, after a confirmation page that says what happens.
 
     Needs the permission to delete contacts: erasing is as final for the person's data as a
     deletion, while keeping the shop's numbers (which deleting the contact would not).
     """
 
-    model = Contact
     permission_required = "delete"
     template_name = "oscar_lifecycle/admin/contact_erase.html"
     page_title = _("Erase personal data")
     header_icon = "user"
-    index_url_name = None
-    inspect_url_name = None
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Contact, pk=unquote(str(kwargs["pk"])))
-
-    def get_page_subtitle(self):
-        return str(self.object)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": capfirst(Contact._meta.verbose_name_plural)},
-            {"url": reverse(self.inspect_url_name, args=[quote(self.object.pk)]), "label": str(self.object)},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         contact = self.object
         return super().get_context_data(
             contact=contact,
-            inspect_url=reverse(self.inspect_url_name, args=[quote(contact.pk)]),
+            inspect_url=self.inspect_url(),
             message_count=contact.messages.count(),
             rating_count=contact.survey_responses.count(),
             activity_count=contact.activities.count(),
