@@ -251,6 +251,10 @@ def test_the_campaigns_own_journey_is_not_listed_with_the_journeys(editor, outbo
     campaigns = editor.get(reverse("oscar_lifecycle_campaigns:list")).content.decode()
     assert "Autumn letter" in campaigns
     assert "Finished" in campaigns
+    for chooser in ("choose", "choose_results"):  # where a rule picks a journey
+        offered = editor.get(reverse(f"wagtailsnippetchoosers_oscar_lifecycle_journey:{chooser}")).content.decode()
+        assert "Welcome" in offered
+        assert "Autumn letter" not in offered
 
 
 def test_the_figures_of_a_send_take_a_constant_number_of_queries(editor, outbox):

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..content.choosers import ForJourneyEditors
@@ -24,8 +24,26 @@ STEP_PANELS = [
 ]
 
 
+class EditorsJourneys:
+    """The journeys editors made: not those campaigns own to send through."""
+
+    def get_object_list(self):
+        return super().get_object_list().exclude(trigger=CAMPAIGN_TRIGGER)
+
+
+class JourneyChooseView(EditorsJourneys, ChooseView):
+    pass
+
+
+class JourneyChooseResultsView(EditorsJourneys, ChooseResultsView):
+    pass
+
+
 class JourneyChooserViewSet(ForJourneyEditors, SnippetChooserViewSet):
-    """Wagtail's chooser of journeys, for those who may edit them."""
+    """Wagtail's chooser of journeys (rules pick one), for those who may edit them."""
+
+    choose_view_class = JourneyChooseView
+    choose_results_view_class = JourneyChooseResultsView
 
 
 class JourneyViewSet(WithoutShopSearchViewSet, SnippetViewSet):
