@@ -29,6 +29,7 @@ def translate(editor, campaign, language="fr"):
     """The translation an editor makes with the campaign's "Translate" button: a draft copy."""
     locale, _ = Locale.objects.get_or_create(language_code=language)
     url = reverse("simple_translation:submit_snippet_translation", args=["oscar_lifecycle", "campaign", campaign.pk])
+    assert url in editor.get(reverse("oscar_lifecycle_campaigns:list")).content.decode()
     response = editor.post(url, {"locales": [locale.pk]})
     assert response.status_code == 302, response.content.decode()[-3000:]
     return Campaign.objects.get(translation_key=campaign.translation_key, locale=locale)
@@ -121,6 +122,9 @@ def test_a_translation_cannot_be_sent_on_its_own(editor, outbox):
     edit_page = editor.get(campaign_url("edit", translation)).content.decode()
     assert campaign_url("schedule", translation) not in edit_page
     assert 'name="segments"' not in edit_page, "who gets it is the original's"
+    assert "Who gets it" not in edit_page
+    assert "When it repeats" not in edit_page
+    assert 'name="subject"' in edit_page
     assert campaign_url("schedule", campaign) in editor.get(campaign_url("edit", campaign)).content.decode()
 
     response = editor.post(campaign_url("schedule", translation), {"when": "now"}, follow=True)
