@@ -23,8 +23,12 @@ class CannotSchedule(Exception):
 
 def schedule_send(campaign, send_at=None, now=None):
     """Schedule ``campaign`` to go at ``send_at`` (a one-off: now when None; a repeating one: its
-    next issue). Refused for an unpublished campaign, or one with a send not yet over."""
+    next issue). Refused for a translation (its original is sent, in every language), an
+    unpublished campaign, or one with a send not yet over."""
     now = now or timezone.now()
+    if campaign.is_translation:
+        raise CannotSchedule(_("This is a translation of “%(original)s”: send the original, and contacts of "
+                               "this language get these words.") % {"original": campaign.original()})
     if not campaign.live:
         raise CannotSchedule(_("Publish the campaign before sending it."))
     if not campaign.segments.filter(live=True).exists():

@@ -6,6 +6,7 @@ import modelcluster.fields
 import oscar_lifecycle.content.merge_tags
 import oscar_lifecycle.content.offers
 import oscar_lifecycle.models.journeys
+import uuid
 import wagtail.fields
 import wagtail.models.preview
 from django.db import migrations, models
@@ -28,6 +29,7 @@ class Migration(migrations.Migration):
             name='Campaign',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('translation_key', models.UUIDField(default=uuid.uuid4, editable=False)),
                 ('live', models.BooleanField(default=True, editable=False, verbose_name='live')),
                 ('has_unpublished_changes', models.BooleanField(default=False, editable=False, verbose_name='has unpublished changes')),
                 ('first_published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='first published at')),
@@ -50,12 +52,15 @@ class Migration(migrations.Migration):
                 ('journey', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='campaign', to='oscar_lifecycle.journey')),
                 ('latest_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='latest revision')),
                 ('live_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision')),
+                ('locale', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.locale', verbose_name='locale')),
                 ('segments', modelcluster.fields.ParentalManyToManyField(help_text='Published segments; a contact in several gets one email.', related_name='campaigns', to='oscar_lifecycle.segment', verbose_name='send to the contacts of')),
             ],
             options={
                 'verbose_name': 'campaign',
                 'verbose_name_plural': 'campaigns',
                 'permissions': [('send_campaign', 'Can send campaigns')],
+                'abstract': False,
+                'unique_together': {('translation_key', 'locale')},
             },
             bases=(wagtail.models.preview.PreviewableMixin, models.Model),
         ),

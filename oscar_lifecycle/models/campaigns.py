@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.fields import StreamField
-from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin, TranslatableMixin
 
 from ..content.blocks import EmailBodyBlock
 from ..content.merge_tags import validate_merge_tags
@@ -21,10 +21,14 @@ WEEKDAYS = [
 ]
 
 
-class Campaign(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
+class Campaign(TranslatableMixin, PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
     """One email (a newsletter) to the contacts of segments, minus those of excluded segments, sent
     once or on a schedule. Each send goes through the dispatcher like a journey step: the campaign
-    owns a one-step journey, never listed, whose step holds the email as last sent."""
+    owns a one-step journey, never listed, whose step holds the email as last sent.
+
+    A translation (same translation_key, another locale) holds only the words (subject, preheader,
+    body) for contacts of its language; the original (the first of its translations) says who gets
+    it and when, and only the original is sent."""
 
     class Repeat(models.TextChoices):
         ONCE = "once", _("Once")
@@ -75,8 +79,10 @@ class Campaign(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableMode
         Journey, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="campaign",
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="campaign")
+    # A translation sends through its own journey (campaigns/email.py), and starts as a draft.
+    exclude_fields_in_copy = ["journey", "live_revision", "first_published_at", "last_published_at"]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         permissions = [("send_campaign", _("Can send campaigns"))]
@@ -96,6 +102,20 @@ class Campaign(PreviewableMixin, DraftStateMixin, RevisionMixin, ClusterableMode
     @property
     def is_marketing(self):
         return self.kind == Journey.Category.MARKETING
+
+    def copy_for_translation(self, locale, exclude_fields=None):
+        """A draft holding this campaign's words, for the translator to change and publish."""
+        translation = super().copy_for_translation(locale, exclude_fields=exclude_fields)
+        translation.live, translation.has_unpublished_changes = False, True
+        return translation
+
+    def original(self):
+        """The campaign this one translates (the first made of its translations), or itself."""
+        return type(self).objects.filter(translation_key=self.translation_key).order_by("pk").first() or self
+
+    @property
+    def is_translation(self):
+        return self.pk is not None and self.original().pk != self.pk
 
     def get_preview_template(self, request, mode_name):
         return "oscar_lifecycle/preview/journey.html"

@@ -1,7 +1,8 @@
 """Campaigns in the admin: a snippet with drafts, revisions and a preview, like journeys, whose
 edit page offers "Send a test" and "Schedule / send now" (the latter for editors with the
 "send campaign" permission; others may only draft), and a page per campaign with its current
-send's progress (pause, resume, cancel) and the figures of its issues."""
+send's progress (pause, resume, cancel) and the figures of its issues. A translation's edit page
+holds only its words: its original is sent, and shows the figures."""
 
 from django import forms
 from django.contrib.admin.utils import unquote
@@ -36,6 +37,9 @@ from .merge_tags_panel import MergeTagsPanel
 from .shop_search import WithoutShopSearchViewSet
 
 SEND_PERMISSION = "oscar_lifecycle.send_campaign"
+# What a translation takes from its original rather than holding itself.
+SENDING_FIELDS = ["segments", "excluded_segments", "kind", "topic", "repeat", "weekday", "day_of_month",
+                  "time_of_day", "skip_when_no_new_products"]
 LOG_ACTIONS = {
     "test": ("oscar_lifecycle.campaign_test_sent", gettext_lazy("Campaign: test sent")),
     "schedule": ("oscar_lifecycle.campaign_scheduled", gettext_lazy("Campaign: scheduled")),
@@ -51,10 +55,15 @@ def may_send(user):
 
 
 class CampaignForm(WagtailAdminModelForm):
-    """Only published segments are offered: a draft segment's rules may change before it goes."""
+    """Only published segments are offered: a draft segment's rules may change before it goes. A
+    translation's form has only its name and words: who gets it and when are its original's."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.is_translation:
+            for name in SENDING_FIELDS:
+                del self.fields[name]
+            return
         for name in ("segments", "excluded_segments"):
             self.fields[name].queryset = Segment.objects.filter(live=True).order_by("name")
 
@@ -97,6 +106,14 @@ class CampaignPageMixin(WagtailAdminTemplateMixin):
             {"url": reverse(self.edit_url_name, args=[self.campaign.pk]), "label": self.campaign.name},
             {"url": "", "label": self.page_title},
         ]
+
+
+def to_the_original(request, campaign, url_name):
+    """The same page of the original ``campaign`` translates, saying why."""
+    original = campaign.original()
+    messages.info(request, _("“%(campaign)s” is a translation of “%(original)s”: the original is sent, in every "
+                             "language, and its page shows what went.") % {"campaign": campaign, "original": original})
+    return redirect(url_name, original.pk)
 
 
 class CampaignFormView(CampaignPageMixin, FormView):
@@ -181,6 +198,8 @@ class CampaignScheduleView(CampaignFormView):
     def dispatch(self, request, *args, **kwargs):
         if not may_send(request.user):
             raise PermissionDenied
+        if self.campaign.is_translation:
+            return to_the_original(request, self.campaign, request.resolver_match.view_name)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -209,6 +228,11 @@ class CampaignSendsView(PermissionCheckedMixin, CampaignPageMixin, TemplateView)
     template_name = "oscar_lifecycle/admin/campaign_sends.html"
     page_title = gettext_lazy("Sends and results")
     schedule_url_name = None
+
+    def get(self, request, *args, **kwargs):
+        if self.campaign.is_translation:
+            return to_the_original(request, self.campaign, request.resolver_match.view_name)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         sends = list(self.campaign.sends.all())
@@ -307,9 +331,12 @@ class CampaignMenuItem(ActionMenuItem):
         self.url_name, self.only_senders = url_name, only_senders
 
     def is_shown(self, context):
-        if self.only_senders and not may_send(context["request"].user):
+        """``only_senders``: sending, offered to who may send, on an original."""
+        if context["view"] != "edit" or not super().is_shown(context):
             return False
-        return context["view"] == "edit" and super().is_shown(context)
+        if self.only_senders:
+            return may_send(context["request"].user) and not context["instance"].is_translation
+        return True
 
     def get_url(self, parent_context):
         return reverse(f"oscar_lifecycle_campaigns:{self.url_name}", args=[parent_context["instance"].pk])
