@@ -42,6 +42,7 @@ def test_new_members_get_the_newsletter_once_their_series_is_over(client, outbox
         assert install_newsletter(publish=True) is None, "installed once"
         schedule_send(campaign)
         subscriber("reader@example.com")
+        Contact.objects.filter(pk=subscriber("lectrice@example.com").pk).update(locale="fr")
     with time_machine.travel(START + timedelta(days=5), tick=False):
         Product.objects.filter(pk=june_tea.pk).update(date_created=START + timedelta(days=5))
         register_subscriber(client, "member@example.com")
@@ -50,6 +51,8 @@ def test_new_members_get_the_newsletter_once_their_series_is_over(client, outbox
     (july,) = newsletters(outbox, "reader@example.com")
     assert "June tea" in july.alternatives[0][0] and "Old faithful" not in july.alternatives[0][0]
     assert newsletters(outbox, "member@example.com") == [], "still in the new-members series"
+    (juillet,) = [email for email in outbox if email.to == ["lectrice@example.com"]]
+    assert juillet.subject.startswith("Les nouveautés du mois chez ")
 
     days_of_runs(12, 42)  # the first of August: nothing new since July, so no issue
     assert len(newsletters(outbox, "reader@example.com")) == 1
