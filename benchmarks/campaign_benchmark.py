@@ -160,6 +160,9 @@ def timed_send(segment, runners, latency, contacts):
         started = time.perf_counter()
         while True:
             time.sleep(0.25)
+            if all(process.poll() is not None for process in processes):
+                raise SystemExit("Every runner process stopped before the campaign was sent: run one by hand "
+                                 "(lifecycle_run with benchmarks.campaign_runner_settings) to see why.")
             send.refresh_from_db()
             if send.state == CampaignSend.State.FINISHED:
                 break
