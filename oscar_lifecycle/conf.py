@@ -123,6 +123,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.orders.OrderPlacedTrigger",
         "oscar_lifecycle.triggers.orders.OrderStatusTrigger",
         "oscar_lifecycle.triggers.orders.LoyaltyTrigger",
+        "oscar_lifecycle.triggers.orders.FirstOrderTrigger",
         "oscar_lifecycle.triggers.baskets.AbandonedBasketTrigger",
         "oscar_lifecycle.triggers.browsing.BrowseAbandonmentTrigger",
         "oscar_lifecycle.triggers.winback.WinbackTrigger",
