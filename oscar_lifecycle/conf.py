@@ -130,6 +130,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.dates.BirthdayTrigger",
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
         "oscar_lifecycle.triggers.segments.SegmentEnteredTrigger",
+        "oscar_lifecycle.triggers.engagement.EngagementThresholdTrigger",
     ],
     # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
     "RULES": [
