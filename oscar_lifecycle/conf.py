@@ -131,6 +131,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
         "oscar_lifecycle.triggers.segments.SegmentEnteredTrigger",
         "oscar_lifecycle.triggers.engagement.EngagementThresholdTrigger",
+        "oscar_lifecycle.triggers.clicks.ClickedTrigger",
     ],
     # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
     "RULES": [
