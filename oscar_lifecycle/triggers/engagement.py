@@ -43,11 +43,13 @@ class EngagementThresholdTrigger(ScanTrigger):
     def due_entries(self, journey, settings, now, since=None):
         since = since if since is not None else now - self.interval
         window = timedelta(days=settings["days"])
-        # One grouped query over the people's recent events (the kind-and-time index): each
-        # contact's count now and at the previous scan, kept when it crossed the threshold between.
+        counted = MessageEvent.objects.filter(is_machine=False, kind__in=settings["kinds"])
+        # Only who opened or clicked since the previous scan can have crossed: without a new
+        # event, a count can only have fallen. Their events of both windows, grouped in one query
+        # (the contact-kind-time index): each one's count now and at the previous scan.
+        active = counted.filter(created_at__gt=since, created_at__lte=now).values("contact_id")
         crossed = (
-            MessageEvent.objects.filter(is_machine=False, kind__in=settings["kinds"],
-                                        created_at__gt=since - window, created_at__lte=now)
+            counted.filter(contact_id__in=active, created_at__gt=since - window, created_at__lte=now)
             .values("contact_id")
             .annotate(
                 count_now=Count("pk", filter=Q(created_at__gt=now - window)),
