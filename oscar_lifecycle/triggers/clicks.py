@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils.translation import gettext, gettext_lazy as _
 
 from ..engine.gates import reachable
-from ..models import Contact, Journey, MessageEvent
+from ..models import Contact, Journey, Message, MessageEvent
 from ..models.campaigns import CAMPAIGN_TRIGGER
 from .base import Entry, ScanTrigger, TriggerSetting
 
@@ -54,6 +54,7 @@ class ClickedTrigger(ScanTrigger):
         clicks = MessageEvent.objects.filter(
             reachable(journey, now, prefix="contact__"),
             kind=MessageEvent.Kind.CLICKED, is_machine=False, created_at__gt=since, created_at__lte=now,
+            message__kind=Message.Kind.STEP,  # journeys' and campaigns' emails, not notices
         )
         # As stored, not as cleaned: a chosen journey deleted since matches nothing, where the
         # cleaned settings would fall back to "any email".
