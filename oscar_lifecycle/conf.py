@@ -123,12 +123,15 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.orders.OrderPlacedTrigger",
         "oscar_lifecycle.triggers.orders.OrderStatusTrigger",
         "oscar_lifecycle.triggers.orders.LoyaltyTrigger",
+        "oscar_lifecycle.triggers.orders.FirstOrderTrigger",
         "oscar_lifecycle.triggers.baskets.AbandonedBasketTrigger",
         "oscar_lifecycle.triggers.browsing.BrowseAbandonmentTrigger",
         "oscar_lifecycle.triggers.winback.WinbackTrigger",
         "oscar_lifecycle.triggers.dates.BirthdayTrigger",
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
         "oscar_lifecycle.triggers.segments.SegmentEnteredTrigger",
+        "oscar_lifecycle.triggers.engagement.EngagementThresholdTrigger",
+        "oscar_lifecycle.triggers.clicks.ClickedTrigger",
     ],
     # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
     "RULES": [

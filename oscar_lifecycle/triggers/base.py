@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class TriggerSetting:
     """A whole number an editor sets on a journey (minutes idle, days inactive, ...),
-    or, with ``choices``, a list of values picked from them (order statuses)."""
+    or, with ``choices``, a list of values picked from them (order statuses), or, with
+    ``max_length``, a line of text (a link)."""
 
     name: str
     label: str
@@ -25,10 +26,16 @@ class TriggerSetting:
     max_value: int | None = None
     choices: object = None  # a callable returning [(value, label)] for a multiple choice
     help_text: str = ""
+    max_length: int | None = None  # set for a line of text
+    long_choices: bool = False  # choices that may run long (journeys): a list box, not checkboxes
 
     @property
     def is_multiple_choice(self):
         return self.choices is not None
+
+    @property
+    def is_text(self):
+        return self.max_length is not None
 
     def default_value(self):
         return self.default() if callable(self.default) else self.default
@@ -48,6 +55,14 @@ class TriggerSetting:
                     code="invalid_choice",
                 )
             return values
+        if self.is_text:
+            text = str(value).strip()
+            if len(text) > self.max_length:
+                raise ValidationError(
+                    _("%(setting)s must be at most %(max)s characters."),
+                    params={"setting": self.label, "max": self.max_length}, code="too_long",
+                )
+            return text
         try:
             number = int(value)
         except (TypeError, ValueError):

@@ -70,6 +70,10 @@ class LoyaltyTrigger(EventTrigger):
         ),
     )
 
+    def order_number(self, settings):
+        """Which of the customer's orders starts the journey: 3 for their third."""
+        return settings["order_count"]
+
     def entries_for(self, activity, contact, settings):
         return self.entries_for_activities([(activity, contact)], settings)[activity.pk]
 
@@ -98,6 +102,19 @@ class LoyaltyTrigger(EventTrigger):
             if contact.user_id:
                 indexes = indexes | of_user.get(contact.user_id, set())
             placed = sum(1 for index in indexes if orders[index][2] <= activity.order.date_placed)
-            loyal = placed == settings["order_count"]
+            loyal = placed == self.order_number(settings)
             entries[activity.pk] = [Entry(contact, order_id=activity.order_id)] if loyal else []
         return entries
+
+
+class FirstOrderTrigger(LoyaltyTrigger):
+    """A customer's first order, member or guest, counted by contact (their account or their
+    address): the new customer's welcome, apart from the new member's. The runner counts the
+    orders, as for loyalty: the shopper's request only records the order."""
+
+    name = "first_order"
+    label = _("Customer places their first order")
+    settings = ()
+
+    def order_number(self, settings):
+        return 1

@@ -31,9 +31,12 @@ def _form_field(setting):
     if setting.is_multiple_choice:
         return forms.MultipleChoiceField(
             label=setting.label, choices=setting.choices, required=False,
-            widget=forms.CheckboxSelectMultiple, help_text=help_text,
+            widget=forms.SelectMultiple if setting.long_choices else forms.CheckboxSelectMultiple,
+            help_text=help_text,
         )
     # No min/max on the field: the trigger's own check words the refusal, naming the setting.
+    if setting.is_text:
+        return forms.CharField(label=setting.label, required=False, help_text=help_text)
     return forms.IntegerField(
         label=setting.label, required=False, help_text=help_text,
         widget=forms.NumberInput(attrs={"placeholder": setting.default_value()}),
