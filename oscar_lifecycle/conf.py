@@ -128,6 +128,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.winback.WinbackTrigger",
         "oscar_lifecycle.triggers.dates.BirthdayTrigger",
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
+        "oscar_lifecycle.triggers.attribute_dates.DateAttributeTrigger",
         "oscar_lifecycle.triggers.segments.SegmentEnteredTrigger",
     ],
     # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
