@@ -133,6 +133,7 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
         "oscar_lifecycle.triggers.attribute_dates.DateAttributeTrigger",
         "oscar_lifecycle.triggers.stock.BackInStockTrigger",
+        "oscar_lifecycle.triggers.prices.PriceDropTrigger",
         "oscar_lifecycle.triggers.segments.SegmentEnteredTrigger",
     ],
     # Dotted paths of the rule classes segments (and journey filters) may use (rules/).
