@@ -14,8 +14,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from oscar_lifecycle.engine.runner import run_lifecycle
-from oscar_lifecycle.models import Journey
+from oscar_lifecycle.models import Activity, Journey, ProductRestock
 from tests.shop import add_to_basket, create_journey, register_subscriber
+from tests.test_scan_queries import create_contacts, create_members, scan, statements
 
 pytestmark = pytest.mark.django_db
 StockRecord = get_model("partner", "StockRecord")
@@ -130,3 +131,29 @@ def test_a_journey_refuses_settings_naming_the_setting(stored, message):
     with pytest.raises(ValidationError) as refused:
         journey.full_clean()
     assert message in refused.value.messages
+
+
+def viewers(prefix, count, product, viewed_at):
+    members = create_members(f"{prefix}v-", count)
+    contacts = create_contacts([user.email for user in members], members)
+    Activity.objects.bulk_create([
+        Activity(kind=Activity.Kind.PRODUCT_VIEWED, user_id=contact.user_id, contact=contact, product=product,
+                 created_at=viewed_at, processed_at=viewed_at)
+        for contact in contacts
+    ])
+
+
+def test_the_scan_costs_the_same_queries_for_ten_as_for_a_thousand_who_wanted_it(catalogue):
+    back_in_stock_journey()
+    now = timezone.now()
+    first, second = catalogue[0], catalogue[1]
+    scan("back_in_stock", now - timedelta(minutes=30))  # the journey's first scan, before anything is back
+    viewers("ten-", 10, first, now - timedelta(days=1))
+    ProductRestock.objects.create(product=first, back_in_stock_at=now - timedelta(minutes=5))
+    for_ten, enrolled = scan("back_in_stock", now)
+    assert enrolled == 10
+    viewers("thousand-", 1000, second, now - timedelta(days=1))
+    ProductRestock.objects.create(product=second, back_in_stock_at=now + timedelta(minutes=5))
+    for_a_thousand, enrolled = scan("back_in_stock", now + timedelta(minutes=15))
+    assert enrolled == 1000
+    assert len(statements(for_a_thousand)) == len(statements(for_ten)), "\n\n".join(for_a_thousand)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from oscar_lifecycle.engine.runner import run_lifecycle
-from oscar_lifecycle.models import Journey
+from oscar_lifecycle.models import Activity, Journey
 from tests.shop import add_to_basket, create_journey, register_subscriber
+from tests.test_scan_queries import create_contacts, create_members, scan, statements
 
 pytestmark = pytest.mark.django_db
 StockRecord = get_model("partner", "StockRecord")
@@ -105,3 +106,27 @@ def test_a_journey_refuses_settings_naming_the_setting(stored, message):
     with pytest.raises(ValidationError) as refused:
         journey.full_clean()
     assert message in refused.value.messages
+
+
+def views_at_ten_euros(prefix, count, product, viewed_at):
+    members = create_members(f"{prefix}v-", count)
+    contacts = create_contacts([user.email for user in members], members)
+    Activity.objects.bulk_create([
+        Activity(kind=Activity.Kind.PRODUCT_VIEWED, user_id=contact.user_id, contact=contact, product=product,
+                 price_seen=Decimal("10.00"), created_at=viewed_at, processed_at=viewed_at)
+        for contact in contacts
+    ])
+
+
+def test_the_scan_costs_the_same_queries_for_ten_as_for_a_thousand_viewers(price_drop_journey, catalogue):
+    now = timezone.now()
+    first, second = catalogue[0], catalogue[1]
+    StockRecord.objects.filter(product__in=[first, second]).update(price=Decimal("5.00"))
+    scan("price_drop", now - timedelta(hours=2))  # the journey's first scan, before anyone is due
+    views_at_ten_euros("ten-", 10, first, now - timedelta(hours=1))
+    for_ten, enrolled = scan("price_drop", now)
+    assert enrolled == 10
+    views_at_ten_euros("thousand-", 1000, second, now)
+    for_a_thousand, enrolled = scan("price_drop", now + timedelta(hours=1))
+    assert enrolled == 1000
+    assert len(statements(for_a_thousand)) == len(statements(for_ten)), "\n\n".join(for_a_thousand)
