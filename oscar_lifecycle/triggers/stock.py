@@ -53,7 +53,8 @@ class BackInStockTrigger(ScanTrigger):
         restocked = dict(ProductRestock.objects.filter(
             out_of_stock=False, back_in_stock_at__gt=restocked_after, back_in_stock_at__lte=now,
         ).values_list("product_id", "back_in_stock_at"))
-        restocked = {pk: at for pk, at in restocked.items() if pk in available_product_ids(restocked)}
+        in_stock = available_product_ids(restocked)
+        restocked = {pk: at for pk, at in restocked.items() if pk in in_stock}
         if not restocked:
             return []
         wanted = self._wanted(settings, list(restocked), now)  # {contact id: product ids}
