@@ -1,6 +1,6 @@
 """Products' prices as a grid shows them (the first stock record's), and the price a shopper saw."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from oscar.core.loading import get_model
 
 from .models import Activity
