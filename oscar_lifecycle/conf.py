@@ -117,6 +117,9 @@ DEFAULTS = {
     "ACTIVITY_BATCH_SIZE": 100,
     # Seconds between passes of `manage.py lifecycle_run --loop`.
     "RUNNER_INTERVAL": 5,
+    # True: Oscar's own "back in stock" alert email (customer.alerts, OSCAR_EAGER_ALERTS) is not sent;
+    # a journey of the back-in-stock trigger writes to those who asked instead.
+    "REPLACE_OSCAR_STOCK_ALERTS": False,
     # Dotted paths of the trigger classes journeys may use.
     "TRIGGERS": [
         "oscar_lifecycle.triggers.registration.RegistrationTrigger",
@@ -129,6 +132,9 @@ DEFAULTS = {
         "oscar_lifecycle.triggers.winback.WinbackTrigger",
         "oscar_lifecycle.triggers.dates.BirthdayTrigger",
         "oscar_lifecycle.triggers.dates.OrderAnniversaryTrigger",
+        "oscar_lifecycle.triggers.attribute_dates.DateAttributeTrigger",
+        "oscar_lifecycle.triggers.stock.BackInStockTrigger",
+        "oscar_lifecycle.triggers.prices.PriceDropTrigger",
         "oscar_lifecycle.triggers.segments.SegmentEnteredTrigger",
         "oscar_lifecycle.triggers.engagement.EngagementThresholdTrigger",
         "oscar_lifecycle.triggers.clicks.ClickedTrigger",

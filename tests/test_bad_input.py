@@ -21,7 +21,7 @@ def test_a_journey_with_an_unknown_trigger_is_refused_with_the_known_ones():
     with pytest.raises(ValidationError) as raised:
         journey.full_clean()
     known = ", ".join(sorted(registered_triggers()))
-    assert "order_placed, order_status, registration" in known
+    assert "order_placed, order_status, price_drop, registration" in known
     assert f"Unknown trigger “registrashun”. Choose one of: {known}." in raised.value.message_dict["trigger"]
 
 

@@ -318,7 +318,9 @@ def test_a_recommendation_gone_out_of_stock_before_the_send_is_left_out(
 def take_browse_abandonment_out_of_the_triggers(settings):
     settings.OSCAR_LIFECYCLE = {
         "SITE_URL": "https://shop.test",
-        "TRIGGERS": [path for path in DEFAULTS["TRIGGERS"] if not path.endswith(".BrowseAbandonmentTrigger")],
+        # With the other triggers that read product views (back in stock, price drop): none records them.
+        "TRIGGERS": [path for path in DEFAULTS["TRIGGERS"]
+                     if not path.endswith((".BrowseAbandonmentTrigger", ".BackInStockTrigger", ".PriceDropTrigger"))],
     }
 
 

@@ -45,10 +45,11 @@ def test_the_programme_is_installed_once_as_drafts_with_french_translations(fren
     assert not Journey.objects.filter(live=True).exists(), "drafts for the shop owner to review"
     assert "Installed “Abandoned basket” (draft)" in first
     assert second.strip() == "The whole programme is already installed."
-    # every trigger has its journey, but the one that needs a segment the shop has yet to name
-    # and those of issue 21 (first order, engagement threshold, clicked), not in the programme yet
+    # every trigger has its journey, but the one that needs a segment the shop has yet to name, and
+    # the new triggers of issue 21, whose ready-made journeys (with their French) come with it
     assert {journey.trigger for journey in english} == set(registered_triggers()) - {
-        "segment_entered", "first_order", "engagement_threshold", "clicked"}
+        "segment_entered", "first_order", "engagement_threshold", "clicked", "back_in_stock", "price_drop",
+        "date_attribute"}
     winback_fr = Journey.objects.get(locale=french, installed_as="winback")
     assert [step.subject for step in winback_fr.ordered_steps()][1] == "À quel rythme souhaitez-vous nos e-mails\u00a0?"
 

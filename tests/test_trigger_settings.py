@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from oscar_lifecycle.engine.runner import run_lifecycle
-from oscar_lifecycle.models import Journey
+from oscar_lifecycle.models import ContactAttribute, Journey
 from oscar_lifecycle.triggers import registered_triggers
 from tests.admin import journey_form_for_trigger, journey_url, step_form
 from tests.shop import add_to_basket, register_subscriber
@@ -149,6 +149,8 @@ def test_a_journey_with_valid_stored_settings_is_completed_with_the_defaults():
 
 
 def test_the_journey_editor_shows_each_triggers_settings_section(editor_client):
+    # A date attribute declared: the date-attribute trigger's attributes have a box to tick.
+    ContactAttribute.objects.create(name="Renewal", key="renewal", kind=ContactAttribute.Kind.DATE)
     page = editor_client.get(journey_url("add")).content.decode()
 
     with_settings = {name: trigger for name, trigger in registered_triggers().items() if trigger.settings}

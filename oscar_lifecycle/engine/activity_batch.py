@@ -30,6 +30,7 @@ from ..contacts import CONSENT_FIELDS, AddressChanged, ContactsOfBatch, consent_
 from ..exceptions import InvalidContactEmail
 from ..models import Activity, Contact, Message
 from ..optin import ask_for_confirmation
+from ..prices import note_prices_seen
 from ..row_updates import update_rows
 from ..tracking.attribution import attribute_orders
 from ..triggers import event_triggers
@@ -177,7 +178,8 @@ def _work(pending, now, outcomes):
                                     if item.activity.kind == Activity.Kind.ORDER_PLACED])
     for item in worked:
         item.activity.contact = item.contact
-    update_rows(Activity, [item.activity for item in worked], ["contact"])
+    note_prices_seen([item.activity for item in worked])
+    update_rows(Activity, [item.activity for item in worked], ["contact", "price_seen"])
     return conversions, len(worked)
 
 

@@ -6,6 +6,7 @@ from .enrollments import Enrollment
 from .events import Conversion, MessageEvent
 from .journeys import Journey, Step
 from .messages import Message
+from .restocks import ProductRestock
 from .scans import JourneyScan, ScanRun, SegmentMember
 from .segments import Segment
 from .settings import LifecycleSettings
@@ -17,6 +18,6 @@ from .vouchers import PersonalVoucher
 __all__ = [
     "Activity", "Campaign", "CampaignSend", "ConsentEvent", "Contact", "ContactAttribute", "ContactAttributeValue",
     "Conversion", "Enrollment", "Journey", "JourneyScan", "LifecycleSettings", "Message", "MessageEvent",
-    "PersonalVoucher", "ScanRun", "Segment", "SegmentMember", "SignupAttempt", "Step",
+    "PersonalVoucher", "ProductRestock", "ScanRun", "Segment", "SegmentMember", "SignupAttempt", "Step",
     "Suppression", "SurveyResponse",
 ]

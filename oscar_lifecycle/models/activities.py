@@ -48,6 +48,11 @@ class Activity(models.Model):
         help_text=_("A consent box ticked at registration or at the checkout gateway, with its proof (IP address, "
                     "browser, words)."),
     )
+    price_seen = models.DecimalField(
+        _("price seen"), max_digits=12, decimal_places=2, null=True, blank=True, editable=False,
+        help_text=_("A product view's price, noted by the runner (not on the shopper's request): the price-drop "
+                    "trigger compares with it."),
+    )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="activities",
         verbose_name=_("contact"),
