@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..engine.gates import reachable
 from ..models import Contact, ContactAttribute, ContactAttributeValue, Enrollment
 from .base import Entry, TriggerSetting
-from .dates import LOCAL_HOUR, _days_matching, _YearlyTrigger
+from .dates import LOCAL_HOUR, YearlyTrigger, days_matching
 
 YEARLY = "yearly"
 ONCE = "once"
@@ -39,7 +39,7 @@ RECURRENCE = TriggerSetting(
 )
 
 
-class DateAttributeTrigger(_YearlyTrigger):
+class DateAttributeTrigger(YearlyTrigger):
     """Days before, on or after a contact's value of a date attribute (ContactAttributeValue.value_date)."""
 
     name = "date_attribute"
@@ -69,7 +69,7 @@ class DateAttributeTrigger(_YearlyTrigger):
         )
         if YEARLY in settings["recurrence"]:
             on_the_day = Q()
-            for month, day in _days_matching(date_wanted):
+            for month, day in days_matching(date_wanted):
                 on_the_day |= Q(value_date__month=month, value_date__day=day)
             contacts = self.not_this_year(Contact.objects.filter(Exists(values.filter(on_the_day))), journey, now)
         else:

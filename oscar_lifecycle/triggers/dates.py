@@ -21,7 +21,7 @@ LOCAL_HOUR = TriggerSetting(
 ONCE_A_YEAR = timedelta(days=360)
 
 
-def _days_matching(today):
+def days_matching(today):
     """(month, day) pairs celebrated ``today``: 29 February is celebrated on 28 February in
     years that have no 29th."""
     days = [(today.month, today.day)]
@@ -30,7 +30,7 @@ def _days_matching(today):
     return days
 
 
-class _YearlyTrigger(ScanTrigger):
+class YearlyTrigger(ScanTrigger):
     interval = timedelta(minutes=15)
     settings = (LOCAL_HOUR,)
 
@@ -46,7 +46,7 @@ class _YearlyTrigger(ScanTrigger):
         )))
 
 
-class BirthdayTrigger(_YearlyTrigger):
+class BirthdayTrigger(YearlyTrigger):
     """The contact's birthday (Contact.birth_date, given in the shop account or imported)."""
 
     name = "birthday"
@@ -57,13 +57,13 @@ class BirthdayTrigger(_YearlyTrigger):
         if today is None:
             return []
         on_the_day = Q()
-        for month, day in _days_matching(today):
+        for month, day in days_matching(today):
             on_the_day |= Q(birth_date__month=month, birth_date__day=day)
         contacts = self.not_this_year(Contact.objects.filter(on_the_day), journey, now)
         return [Entry(contact) for contact in contacts]
 
 
-class OrderAnniversaryTrigger(_YearlyTrigger):
+class OrderAnniversaryTrigger(YearlyTrigger):
     """A year (or two, three...) since the contact's first order, to the day."""
 
     name = "order_anniversary"
@@ -75,7 +75,7 @@ class OrderAnniversaryTrigger(_YearlyTrigger):
             return []
         a_year_ago = timezone.make_aware(datetime.combine(today - timedelta(days=364), time()))
         on_the_day = Q()
-        for month, day in _days_matching(today):
+        for month, day in days_matching(today):
             on_the_day |= Q(first_order_at__month=month, first_order_at__day=day)
         # First orders grouped once over the orders table (members by account, guests by
         # address): no per-contact subquery, so the scan stays one query at any volume.
